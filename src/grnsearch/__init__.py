@@ -1,0 +1,34 @@
+"""grnsearch: find gene regulatory network topologies for a given biological function.
+
+Train small neural dynamical models (Euler steps of dg/dt = f(g, I) - g) to perform a function,
+read the signed regulatory network out of them by in-silico link knockdown, and prune it to
+minimal networks (Shen, Liu, Tu & Tang, Nat Commun 2021).
+
+    import grnsearch
+    ensemble = grnsearch.train(grnsearch.tasks.adaptation(), seeds=8)
+    print(ensemble.summary())
+"""
+
+from grnsearch._devices import configure_host_devices
+
+configure_host_devices()
+
+from grnsearch import tasks  # noqa: E402
+from grnsearch.errors import GrnsearchError  # noqa: E402
+from grnsearch.io import load_run  # noqa: E402
+from grnsearch.model import GeneNetworkModel  # noqa: E402
+from grnsearch.train import Ensemble, TrainConfig, TrainedModel, train  # noqa: E402
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Ensemble",
+    "GeneNetworkModel",
+    "GrnsearchError",
+    "TrainConfig",
+    "TrainedModel",
+    "load_run",
+    "tasks",
+    "train",
+    "__version__",
+]

@@ -1,0 +1,134 @@
+"""The ``grnsearch`` command line: parses arguments and calls the library, nothing more.
+
+Every error the user can fix is reported as one line ``grnsearch: error: ...`` with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from grnsearch.errors import GrnsearchError
+
+EXIT_USAGE = 2
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value}")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def _show_progress(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+def prepare_output_dir(out: Path | None, default_name: str, overwrite: bool) -> Path:
+    """The output directory, created and checked writable; GrnsearchError naming --out if not."""
+    if out is None:
+        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        out = Path("runs") / f"{default_name}-{stamp}"
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise GrnsearchError(f"--out {out}: exists and is not a directory; choose another path")
+    if out.is_dir() and any(out.iterdir()) and not overwrite:
+        raise GrnsearchError(
+            f"--out {out}: directory is not empty; choose a new path or pass --overwrite to replace its runs"
+        )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as err:
+        raise GrnsearchError(f"--out {out}: cannot write there ({err.strerror}); choose a writable directory") from None
+    return out
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from grnsearch import tasks
+    from grnsearch.config import parse_link
+    from grnsearch.train import train
+
+    task = tasks.get(args.task)
+    blocked = tuple(parse_link(text) for text in args.block)
+    for link in blocked:
+        task.check_link(link, "--block")
+    config = task.defaults.replace(arch=args.arch, iterations=args.iterations, solver=args.solver,
+                                   blocked=blocked, noise=args.noise)
+    out = prepare_output_dir(args.out, args.task, args.overwrite)
+    progress = _show_progress(args.quiet)
+    if not args.quiet:
+        print(f"grnsearch: training {args.seeds} {config.arch} model(s) on {task.name} "
+              f"for {config.iterations} iterations ({config.solver} solver) -> {out}", file=sys.stderr)
+    ensemble = train(task, args.seeds, seed=args.seed, config=config, progress=progress)
+    ensemble.save(out, figures=not args.no_figures, progress=progress)
+    if not args.quiet:
+        summary = ensemble.summary()
+        print(summary.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+        medians = "  ".join(f"{name} {summary[name].median():.4f}" for name in ("loss", *task.metric_names))
+        print(f"median: {medians}")
+        print(f"trained in {ensemble.wall_time:.1f} s; wrote {out}/summary.csv and {len(ensemble)} run directories")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``grnsearch`` command."""
+    from grnsearch import tasks
+    from grnsearch.model import ARCHITECTURES
+    from grnsearch.simulate import SOLVERS
+
+    parser = argparse.ArgumentParser(
+        prog="grnsearch",
+        description="Find gene regulatory network topologies for a biological function.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("train", help="train an ensemble of models on a task",
+                       description="Train one model per seed on TASK; writes DIR/seed-<k>/ and DIR/summary.csv.")
+    p.add_argument("task", metavar="TASK", help=f"task name: {', '.join(tasks.names())}")
+    p.add_argument("--seeds", type=_positive_int, default=8, help="number of models (default 8)")
+    p.add_argument("--seed", type=_int, default=0, help="first seed; models use seed, seed+1, ... (default 0)")
+    p.add_argument("--arch", choices=ARCHITECTURES, default=None, help="MLP architecture (default: the task's)")
+    p.add_argument("--iterations", type=_positive_int, default=None, help="training iterations (default: the task's)")
+    p.add_argument("--block", nargs="+", default=[], metavar="SRC->TGT", help="links held at zero while training")
+    p.add_argument("--solver", choices=SOLVERS, default=None, help="euler (paper) or ode (adaptive Diffrax solver)")
+    p.add_argument("--noise", type=float, default=None, help="std of Gaussian noise on f while training (default: the task's)")
+    p.add_argument("--out", type=Path, default=None, help="output directory (default runs/TASK-<time>)")
+    p.add_argument("--overwrite", action="store_true", help="allow a non-empty --out and replace its runs")
+    p.add_argument("--no-figures", action="store_true", help="skip the per-run figures")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.set_defaults(handler=_cmd_train)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``grnsearch`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except GrnsearchError as err:
+        print(f"grnsearch: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("grnsearch: interrupted; runs not yet written were discarded", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

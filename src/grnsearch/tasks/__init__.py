@@ -1,0 +1,28 @@
+"""Built-in tasks, by name. ``get(name, **params)`` builds one; ``names()`` lists them."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from grnsearch.errors import GrnsearchError
+from grnsearch.tasks.adaptation import AdaptationTask, adaptation
+from grnsearch.tasks.base import Conditions, DemoCondition, Task
+
+_REGISTRY: dict[str, Callable[..., Task]] = {
+    "adaptation": adaptation,
+}
+
+
+def names() -> list[str]:
+    """Names of the built-in tasks."""
+    return sorted(_REGISTRY)
+
+
+def get(name: str, **params: Any) -> Task:
+    """The built-in task called ``name``; GrnsearchError listing the choices if there is none."""
+    if name not in _REGISTRY:
+        raise GrnsearchError(f"unknown task {name!r}: choose one of {', '.join(names())}")
+    return _REGISTRY[name](**params)
+
+
+__all__ = ["AdaptationTask", "Conditions", "DemoCondition", "Task", "adaptation", "get", "names"]
