@@ -86,6 +86,49 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cutoff(text: str) -> float | str:
+    if text == "auto":
+        return text
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative number or 'auto', got {text!r}")
+    return value
+
+
+def _lam(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1) (0 = knockout), got {text!r}")
+    return value
+
+
+def _cmd_mutate(args: argparse.Namespace) -> int:
+    from grnsearch.export import write_mutation_outputs
+    from grnsearch.io import load_run
+    from grnsearch.mutation import analyse
+
+    run_dirs = [Path(d) for d in args.run_dirs]
+    models = [load_run(d) for d in run_dirs]
+    report = analyse(models, lam=args.lam, mode=args.mode, cutoff=args.cutoff)
+    write_mutation_outputs(run_dirs, models, report, figures=not args.no_figures,
+                           progress=_show_progress(args.quiet))
+    if not args.quiet:
+        print(f"cutoff {report.cutoff:.3g} ({report.cutoff_rule}); lam {report.lam}, {report.mode} mode")
+        for run_dir, topology in zip(run_dirs, report.topologies):
+            print(f"{run_dir}: {topology.key() or '(no links)'}")
+        if len(models) > 1:
+            table = report.table()
+            print(f"\n{len(table)} distinct topologies over {len(models)} runs:")
+            print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``grnsearch`` command."""
     from grnsearch import tasks
@@ -113,6 +156,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-figures", action="store_true", help="skip the per-run figures")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(handler=_cmd_train)
+
+    p = sub.add_parser("mutate", help="read the signed network out of trained runs by link knockdown",
+                       description="Knock every link of each run down and write links.csv, edges.csv, "
+                                   "topology.json, network.graphml and figures into the run; with several "
+                                   "runs of one training output also topologies.csv in their parent.")
+    p.add_argument("run_dirs", nargs="+", metavar="RUN_DIR", help="run directories (seed-<k>) from 'grnsearch train'")
+    p.add_argument("--lam", type=_lam, default=0.9, help="knockdown factor in [0, 1); 0 = knockout (default 0.9)")
+    p.add_argument("--mode", choices=("trajectory", "derivative"), default="trajectory",
+                   help="simulate mutants (trajectory) or compare f along the wild type (derivative)")
+    p.add_argument("--cutoff", type=_cutoff, default="auto",
+                   help="|strength| at or below which a link is absent, or 'auto' (default)")
+    p.add_argument("--no-figures", action="store_true", help="skip the network and knockout figures")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.set_defaults(handler=_cmd_mutate)
     return parser
 
 

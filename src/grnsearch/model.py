@@ -12,7 +12,7 @@ so ``L[i, j] = 0`` blocks link i->j, ``lambda`` knocks it down and 1 is the wild
 MLP this means evaluating it once per target with that target's column of L.
 
 Genes with a fixed initial value (given by the task) start there; the others start at trainable
-values held by the model.
+values held by the model, initialised at 0. Weights are Glorot-uniform, biases zero.
 """
 
 from __future__ import annotations
@@ -29,12 +29,11 @@ ARCHITECTURES: tuple[str, ...] = ("shared", "per-gene")
 
 
 def _init_layer(key: jax.Array, n_nets: int, n_in: int, n_out: int) -> tuple[jax.Array, jax.Array]:
-    """Uniform(-1/sqrt(n_in), 1/sqrt(n_in)) weights and biases, stacked over ``n_nets`` nets."""
-    wkey, bkey = jax.random.split(key)
-    bound = 1.0 / math.sqrt(n_in)
-    weight = jax.random.uniform(wkey, (n_nets, n_in, n_out), minval=-bound, maxval=bound)
-    bias = jax.random.uniform(bkey, (n_nets, n_out), minval=-bound, maxval=bound)
-    return weight, bias
+    """Glorot-uniform weights and zero biases (TensorFlow's dense-layer default, which the
+    authors' code used), stacked over ``n_nets`` nets."""
+    bound = math.sqrt(6.0 / (n_in + n_out))
+    weight = jax.random.uniform(key, (n_nets, n_in, n_out), minval=-bound, maxval=bound)
+    return weight, jnp.zeros((n_nets, n_out))
 
 
 class GeneNetworkModel(eqx.Module):
@@ -70,12 +69,12 @@ class GeneNetworkModel(eqx.Module):
             raise ValueError("fixed_initial needs one entry per gene")
         n_nets, n_out = (n_genes, 1) if arch == "per-gene" else (1, n_genes)
         sizes = (n_inputs + n_genes, *hidden, n_out)
-        keys = jax.random.split(key, len(sizes))
-        layers = [
-            _init_layer(k, n_nets, a, b) for k, a, b in zip(keys[:-1], sizes[:-1], sizes[1:])
-        ]
-        n_free = sum(v is None for v in fixed_initial)
-        free_initial = jax.random.uniform(keys[-1], (n_free,), minval=0.1, maxval=0.9)
+        keys = jax.random.split(key, len(sizes) - 1)
+        layers = [_init_layer(k, n_nets, a, b) for k, a, b in zip(keys, sizes[:-1], sizes[1:])]
+        # free genes start unexpressed; training moves them. Starting low also makes the free
+        # gene of adaptation take the up-regulated role (I -> g2 -| g1) in ~30 of 32 seeds,
+        # against ~23 of 32 with random starts in (0.1, 0.9)
+        free_initial = jnp.zeros((sum(v is None for v in fixed_initial),))
         return cls(
             weights=tuple(w for w, _ in layers),
             biases=tuple(b for _, b in layers),

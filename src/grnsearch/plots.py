@@ -109,3 +109,117 @@ def plot_synthesis(trained: "TrainedModel", path: Path, n_points: int = 101) -> 
     fig.suptitle("synthesis rates against each regulator, others at rest", fontsize=9)
     fig.tight_layout()
     return save_figure(fig, path)
+
+
+ACTIVATION_COLOUR = "black"
+REPRESSION_COLOUR = "tab:red"
+
+
+def _node_positions(inputs: tuple[str, ...], genes: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Inputs in a row on top, genes on a circle below (a row of two for two genes)."""
+    pos = {}
+    for k, name in enumerate(inputs):
+        pos[name] = np.array([(k - (len(inputs) - 1) / 2) * 1.2, 1.3])
+    n = len(genes)
+    for k, name in enumerate(genes):
+        if n <= 2:
+            pos[name] = np.array([(k - (n - 1) / 2) * 1.6, 0.0])
+        else:
+            angle = np.pi / 2 + 2 * np.pi * k / n
+            pos[name] = np.array([np.cos(angle), np.sin(angle) - 0.2]) * 0.9 - np.array([0, 0.3])
+    return pos
+
+
+def draw_network(ax: plt.Axes, topology, strengths: np.ndarray | None = None, title: str = "") -> None:
+    """Draw a signed topology on ``ax``: arrows for activation, bars for repression, line width
+    by |strength| (relative to the strongest link)."""
+    from matplotlib.patches import Circle, FancyArrowPatch
+
+    pos = _node_positions(topology.inputs, topology.genes)
+    radius = 0.22
+    links = topology.links()
+    if strengths is not None and links:
+        top = max(abs(float(strengths[topology.sources.index(s), topology.genes.index(t)])) for s, t, _ in links)
+    for src, tgt, sign in links:
+        width = 2.0
+        if strengths is not None and top > 0:
+            value = abs(float(strengths[topology.sources.index(src), topology.genes.index(tgt)]))
+            width = 0.8 + 3.2 * value / top
+        colour = ACTIVATION_COLOUR if sign > 0 else REPRESSION_COLOUR
+        style = "-|>,head_length=6,head_width=4" if sign > 0 else "-[,widthB=5,lengthB=0"
+        a, b = pos[src], pos[tgt]
+        if src == tgt:
+            # a loop bulging away from the centre of the genes (downwards for a single gene)
+            centre = np.mean([pos[g] for g in topology.genes], axis=0)
+            out = a - centre if np.linalg.norm(a - centre) > 1e-9 else np.array([0.0, -1.0])
+            out = out / np.linalg.norm(out)
+            turn = np.deg2rad(40)
+            rot = lambda v, ang: np.array([v[0] * np.cos(ang) - v[1] * np.sin(ang),  # noqa: E731
+                                           v[0] * np.sin(ang) + v[1] * np.cos(ang)])
+            start, end = a + radius * rot(out, turn), a + radius * rot(out, -turn)
+            arrow = FancyArrowPatch(start, end, connectionstyle="arc3,rad=-2.4", arrowstyle=style,
+                                    color=colour, lw=width, mutation_scale=1.5, shrinkA=0, shrinkB=0)
+        else:
+            direction = (b - a) / np.linalg.norm(b - a)
+            arrow = FancyArrowPatch(a + direction * radius, b - direction * (radius + 0.03),
+                                    connectionstyle="arc3,rad=0.18", arrowstyle=style, color=colour,
+                                    lw=width, mutation_scale=1.5, shrinkA=0, shrinkB=0)
+        ax.add_patch(arrow)
+    for name, p in pos.items():
+        is_input = name in topology.inputs
+        ax.add_patch(Circle(p, radius, facecolor="white" if is_input else "#dbe9f6",
+                            edgecolor="gray" if is_input else "tab:blue", lw=1.5, zorder=3))
+        ax.text(*p, name, ha="center", va="center", fontsize=9, zorder=4)
+    xs = np.array([p[0] for p in pos.values()])
+    ys = np.array([p[1] for p in pos.values()])
+    ax.set_xlim(xs.min() - 0.95, xs.max() + 0.95)
+    ax.set_ylim(ys.min() - 0.95, ys.max() + 0.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=8)
+
+
+def plot_network(topology, strengths: np.ndarray | None, path: Path, title: str = "") -> list[Path]:
+    """One network diagram as a figure of its own."""
+    fig, ax = plt.subplots(figsize=(3.2, 3.2))
+    draw_network(ax, topology, strengths, title=title)
+    return save_figure(fig, path)
+
+
+def plot_knockouts(knockouts, task, path: Path, condition: int = -1) -> list[Path]:
+    """The paper's Fig. 2b for every link: the target gene in the wild type (light) and in the
+    link's mutant (dark) under one mutation condition (default: the last, strongest one)."""
+    n_sources, n_genes = knockouts.mutants.shape[:2]
+    fig, axes = plt.subplots(n_genes, n_sources, figsize=(2.2 * n_sources, 1.9 * n_genes),
+                             sharex=True, sharey=True, squeeze=False)
+    t = np.arange(knockouts.wild_type.shape[1]) * knockouts.dt
+    for i, src in enumerate(task.sources):
+        for j, tgt in enumerate(task.genes):
+            ax = axes[j, i]
+            colour = GENE_COLOURS[j % 6]
+            ax.plot(t, knockouts.wild_type[condition, :, j], color=colour, alpha=0.4, lw=2, label="wild type")
+            ax.plot(t, knockouts.mutants[i, j, condition, :, j], color=colour, lw=1.2, label="mutant")
+            ax.set_title(f"{src} -> {tgt} knocked out", fontsize=8)
+            if i == 0:
+                ax.set_ylabel(tgt)
+            if j == n_genes - 1:
+                ax.set_xlabel("time")
+    axes[0, -1].legend(fontsize=7)
+    level = ", ".join(f"{name} = {v:.2g}" for name, v in zip(task.inputs, knockouts.inputs[condition, -1]))
+    fig.suptitle(f"link knockouts ({level})", fontsize=9)
+    fig.tight_layout()
+    return save_figure(fig, path)
+
+
+def plot_cutoff_scan(scan, path: Path) -> list[Path]:
+    """Distinct topologies against cutoff, with the chosen cutoff marked."""
+    fig, ax = plt.subplots(figsize=(4.2, 3.0))
+    ax.plot(scan.cutoffs, scan.distinct, color="black", lw=1.2)
+    ax.axvline(scan.best, color="tab:red", ls="--", lw=1, label=f"chosen {scan.best:.2g}")
+    ax.set_xscale("log")
+    ax.set_xlabel("cutoff on |link strength|")
+    ax.set_ylabel("distinct topologies")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return save_figure(fig, path)

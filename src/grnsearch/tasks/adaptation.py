@@ -12,6 +12,8 @@ with A(s) = 2 (exp(-s/6) - exp(-s/3)) for step index s (peak 0.5 at s ~ 4.2).
 Test protocol: dt = 0.1, 150 steps, I = 0.1 for 40 steps, then a step to I_high.
 Sensitivity = max(g1 after the step) - g1 before; adaptation error = |g1(end) - g1 before|.
 
+Link mutation runs the training protocol at I = 0.1 and at steps to 0.25, 0.5, 0.75 and 1.0.
+
 Success criterion (used to decide whether a pruned network still adapts): sensitivity >= 0.2 and
 adaptation error <= 0.05 at I_high = 1.0, that is at least 40% of the target's 0.5 peak and an
 output that returns to within 0.05 of its pre-stimulus level.
@@ -36,6 +38,7 @@ G1_START = 0.4
 TEST_DT = 0.1
 TEST_PRE_STEPS = 40
 TEST_STEPS = 150
+MUTATION_HEIGHTS = (0.1, 0.25, 0.5, 0.75, 1.0)
 CURVE_HEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
@@ -116,6 +119,12 @@ class AdaptationTask(Task):
             targets = np.concatenate([np.full(pre, G1_START), G1_START + h * np.asarray(pulse(s))])
             demos.append(DemoCondition(f"I: {BASELINE_INPUT} -> {h}", inputs[:, None], targets[:, None], self.dt))
         return demos
+
+    def mutation_conditions(self) -> tuple[np.ndarray, float]:
+        """The training protocol (40 steps of dt 0.2 from the resting state) at I = 0.1 (no
+        stimulus) and steps to 0.25, 0.5, 0.75 and 1.0."""
+        heights = np.asarray(MUTATION_HEIGHTS, dtype=np.float32)
+        return np.broadcast_to(heights[:, None, None], (len(heights), self.n_steps, 1)).copy(), self.dt
 
 
 def adaptation(min_sensitivity: float = 0.2, max_adaptation_error: float = 0.05) -> AdaptationTask:

@@ -122,3 +122,13 @@ class Task:
     def demo_conditions(self) -> list[DemoCondition]:
         """Time courses to draw in the response figure."""
         raise NotImplementedError
+
+    def mutation_conditions(self) -> tuple[np.ndarray, float]:
+        """Inputs (C, T, n_inputs) and dt under which links are mutated."""
+        raise NotImplementedError
+
+    def mutation_effect(self, wild: jax.Array, mutants: jax.Array) -> jax.Array:
+        """Effect of each mutant on each gene, (n_links, n_genes), from trajectories
+        (1 or n_links, C, T + 1, G): by default the mean over conditions and time steps of
+        wild type minus mutant. Patterning tasks override this (final profile summed over space)."""
+        return jnp.mean(wild[..., 1:, :] - mutants[..., 1:, :], axis=(1, 2))

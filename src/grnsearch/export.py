@@ -1,0 +1,97 @@
+"""Network exports of a mutated run: strength matrix, edge list, topology JSON and GraphML.
+
+Every file is written through a temporary name and a rename (``grnsearch.io.write_atomic``).
+GraphML carries ``sign`` (+1/-1), ``interaction`` (activation/repression) and ``strength`` as edge
+attributes and ``kind`` (input/gene) as a node attribute, so Cytoscape can style edges by sign.
+"""
+
+from __future__ import annotations
+
+import io as _io
+import json
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from grnsearch.io import write_atomic
+from grnsearch.topology import Topology
+
+
+def strength_table(strengths: np.ndarray, sources: tuple[str, ...], genes: tuple[str, ...]) -> pd.DataFrame:
+    """The strength matrix as a table: one row per source, one column per target."""
+    table = pd.DataFrame(np.asarray(strengths, dtype=float), index=list(sources), columns=list(genes))
+    table.index.name = "source"
+    return table
+
+
+def edge_table(topology: Topology, strengths: np.ndarray) -> pd.DataFrame:
+    """``source,target,sign,strength``: one row per present link, in canonical order."""
+    rows = [(s, t, sign, float(strengths[topology.sources.index(s), topology.genes.index(t)]))
+            for s, t, sign in topology.links()]
+    return pd.DataFrame(rows, columns=["source", "target", "sign", "strength"])
+
+
+def graphml_text(topology: Topology, strengths: np.ndarray) -> str:
+    """GraphML of the topology with signs and strengths as edge attributes."""
+    buffer = _io.BytesIO()
+    nx.write_graphml(topology.to_networkx(strengths), buffer)
+    return buffer.getvalue().decode()
+
+
+def write_network_exports(run_dir: Path, topology: Topology, strengths: np.ndarray,
+                          details: dict[str, Any]) -> list[Path]:
+    """Write links.csv, edges.csv, network.graphml and (last) topology.json into ``run_dir``."""
+    run_dir = Path(run_dir)
+    written = [
+        write_atomic(run_dir / "links.csv", strength_table(strengths, topology.sources, topology.genes).to_csv()),
+        write_atomic(run_dir / "edges.csv", edge_table(topology, strengths).to_csv(index=False)),
+        write_atomic(run_dir / "network.graphml", graphml_text(topology, strengths)),
+    ]
+    record = topology.to_dict(strengths=strengths)
+    record.update(details)
+
+    written.append(write_atomic(run_dir / "topology.json", json.dumps(record, indent=2)))
+    return written
+
+
+def write_mutation_outputs(run_dirs: list[Path], models: list[Any], report: Any, *, figures: bool = True,
+                           progress: bool = False) -> list[Path]:
+    """Everything ``grnsearch mutate`` writes: per run the network exports and figures (network
+    diagram, knockout trajectories); per parent directory holding several of the runs,
+    ``topologies.csv`` and, with an automatic cutoff, the cutoff scan (CSV and figure)."""
+    from tqdm.auto import tqdm
+
+    from grnsearch import plots
+    from grnsearch.mutation import knockout_trajectories
+
+    details = {"lam": report.lam, "mode": report.mode, "cutoff": report.cutoff, "cutoff_rule": report.cutoff_rule}
+    topologies = report.topologies
+    for k, (run_dir, trained) in enumerate(tqdm(list(zip(run_dirs, models)), disable=not progress,
+                                                desc="writing networks", unit="run")):
+        run_dir = Path(run_dir)
+        if figures:
+            title = f"seed {trained.seed}: {topologies[k].n_links} links"
+            plots.plot_network(topologies[k], report.strengths[k], run_dir / "figures" / "network", title)
+            knockouts = knockout_trajectories(trained.model, trained.task, 0.0, link_scale=trained.link_scale,
+                                              solver=trained.config.solver)
+            plots.plot_knockouts(knockouts, trained.task, run_dir / "figures" / "knockouts")
+        write_network_exports(run_dir, topologies[k], report.strengths[k], {**details, "seed": trained.seed})
+    written = []
+    by_parent: dict[Path, list[int]] = {}
+    for k, run_dir in enumerate(run_dirs):
+        by_parent.setdefault(Path(run_dir).resolve().parent, []).append(k)
+    from grnsearch.study import topology_table
+
+    for parent, members in by_parent.items():
+        if len(members) < 2:
+            continue
+        table = topology_table([topologies[k] for k in members])
+        written.append(write_atomic(parent / "topologies.csv", table.to_csv(index=False)))
+        if report.scan is not None:
+            written.append(write_atomic(parent / "cutoff_scan.csv", report.scan.to_frame().to_csv(index=False)))
+            if figures:
+                written.extend(plots.plot_cutoff_scan(report.scan, parent / "cutoff_scan"))
+    return written
