@@ -7,13 +7,14 @@ minimal networks (Shen, Liu, Tu & Tang, Nat Commun 2021).
     import grnsearch
     ensemble = grnsearch.train(grnsearch.tasks.adaptation(), seeds=8)
     print(ensemble.summary())
+    report = grnsearch.mutation.analyse(ensemble)   # signed networks by link knockdown
 """
 
 from grnsearch._devices import configure_host_devices
 
 configure_host_devices()
 
-from grnsearch import tasks  # noqa: E402
+from grnsearch import mutation, study, tasks  # noqa: E402
 from grnsearch.errors import GrnsearchError  # noqa: E402
 from grnsearch.io import load_run  # noqa: E402
 from grnsearch.model import GeneNetworkModel  # noqa: E402
@@ -28,6 +29,8 @@ __all__ = [
     "TrainConfig",
     "TrainedModel",
     "load_run",
+    "mutation",
+    "study",
     "tasks",
     "train",
     "__version__",
