@@ -129,6 +129,38 @@ def _cmd_mutate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sparsify(args: argparse.Namespace) -> int:
+    from grnsearch import tasks
+    from grnsearch.config import parse_link
+    from grnsearch.export import write_sparsify_outputs
+    from grnsearch.sparsify import sparsify
+
+    task = tasks.get(args.task)
+    blocked = tuple(parse_link(text) for text in args.block)
+    for link in blocked:
+        task.check_link(link, "--block")
+    config = task.defaults.replace(iterations=task.sparsify_iterations).replace(
+        arch=args.arch, iterations=args.iterations, blocked=blocked)
+    out = prepare_output_dir(args.out, f"{args.task}-sparsify", args.overwrite)
+    progress = _show_progress(args.quiet)
+    if not args.quiet:
+        where = (f"on {args.scheduler}" if args.scheduler else
+                 f"on {args.workers} local workers" if args.workers else "in-process")
+        print(f"grnsearch: sparsifying {task.name} for {args.seeds} seed(s), {config.iterations} iterations "
+              f"per step, {where} -> {out}", file=sys.stderr)
+    paths = sparsify(task, args.seeds, seed=args.seed, config=config, protect_inputs=args.protect_inputs,
+                     tries=args.tries, restarts=args.restarts, workers=args.workers, scheduler=args.scheduler,
+                     progress=progress)
+    write_sparsify_outputs(paths, out, figures=not args.no_figures, progress=progress)
+    if not args.quiet:
+        for path in paths:
+            last = path.last_success
+            found = f"step {last.step}, {last.topology.n_links} links: {last.topology.key()}" if last else "none"
+            print(f"seed {path.seed}: {len(path.steps)} steps; sparsest success {found}")
+        print(f"wrote {out}/paths.csv and {len(paths)} seed directories")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``grnsearch`` command."""
     from grnsearch import tasks
@@ -170,6 +202,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-figures", action="store_true", help="skip the network and knockout figures")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(handler=_cmd_mutate)
+
+    p = sub.add_parser("sparsify", help="prune to minimal networks by deleting links and retraining",
+                       description="Per seed: train, delete the link whose knockout changes its target least, "
+                                   "retrain with it blocked, until the task fails. Writes DIR/seed-<k>/step-<n>/, "
+                                   "DIR/seed-<k>/path.csv and a figure per seed.")
+    p.add_argument("task", metavar="TASK", help=f"task name: {', '.join(tasks.names())}")
+    p.add_argument("--seeds", type=_positive_int, default=5, help="number of paths (default 5)")
+    p.add_argument("--seed", type=_int, default=0, help="first seed (default 0)")
+    p.add_argument("--block", nargs="+", default=[], metavar="SRC->TGT", help="links excluded from the start")
+    p.add_argument("--protect-inputs", action="store_true", help="never delete links from inputs")
+    p.add_argument("--arch", choices=ARCHITECTURES, default=None, help="MLP architecture (default: the task's)")
+    p.add_argument("--iterations", type=_positive_int, default=None,
+                   help="training iterations per step (default: the task's sparsification setting)")
+    p.add_argument("--tries", type=_positive_int, default=None,
+                   help="deletions to try, weakest first, before a path stops (default: all)")
+    p.add_argument("--restarts", type=_positive_int, default=3,
+                   help="models trained per step; the one closest to the previous network is kept (default 3)")
+    p.add_argument("--workers", type=_positive_int, default=None, help="run seeds on a local Dask cluster of N processes")
+    p.add_argument("--scheduler", default=None, metavar="ADDR", help="run seeds on an existing Dask scheduler (tcp://host:port)")
+    p.add_argument("--out", type=Path, default=None, help="output directory (default runs/TASK-sparsify-<time>)")
+    p.add_argument("--overwrite", action="store_true", help="allow a non-empty --out")
+    p.add_argument("--no-figures", action="store_true", help="skip figures")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.set_defaults(handler=_cmd_sparsify)
     return parser
 
 

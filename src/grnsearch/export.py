@@ -95,3 +95,40 @@ def write_mutation_outputs(run_dirs: list[Path], models: list[Any], report: Any,
             if figures:
                 written.extend(plots.plot_cutoff_scan(report.scan, parent / "cutoff_scan"))
     return written
+
+
+def write_sparsify_outputs(paths: list[Any], out_dir: Path, *, figures: bool = True,
+                           progress: bool = False) -> Path:
+    """Everything ``grnsearch sparsify`` writes: ``seed-<k>/step-<n>/`` (full run directories with
+    their network exports), ``seed-<k>/path.csv`` and ``seed-<k>/path.{png,svg}`` per seed, and
+    ``paths.csv`` (one row per seed: the last successful step) in ``out_dir``. Seed directories
+    appear together at the end."""
+    from tqdm.auto import tqdm
+
+    from grnsearch import plots
+    from grnsearch.io import save_run, staged_entries
+
+    out_dir = Path(out_dir)
+    rows = []
+    with staged_entries(out_dir) as staging:
+        for path in tqdm(paths, disable=not progress, desc="writing paths", unit="seed"):
+            seed_dir = staging / f"seed-{path.seed}"
+            for step in path.steps:
+                step_dir = seed_dir / f"step-{step.step}"
+                save_run(step.trained, step_dir, figures=figures)
+                details = {"lam": 0.9, "mode": "trajectory", "cutoff": step.cutoff, "cutoff_rule": "sparsify",
+                           "seed": path.seed, "step": step.step, "success": step.success}
+                write_network_exports(step_dir, step.topology, step.strengths, details)
+                if figures:
+                    plots.plot_network(step.topology, step.strengths, step_dir / "figures" / "network",
+                                       f"step {step.step}")
+            write_atomic(seed_dir / "path.csv", path.table().to_csv(index=False))
+            if figures:
+                plots.plot_sparsify_path(path, seed_dir / "path")
+            last = path.last_success
+            rows.append({"seed": path.seed, "steps": len(path.steps),
+                         "last_success_step": last.step if last else "",
+                         "n_links": last.topology.n_links if last else "",
+                         "topology": last.topology.key() if last else ""})
+    write_atomic(out_dir / "paths.csv", pd.DataFrame(rows).to_csv(index=False))
+    return out_dir

@@ -139,23 +139,29 @@ def save_run(trained: "TrainedModel", run_dir: Path, *, figures: bool = True, en
     return run_dir
 
 
-def save_ensemble(ensemble: "Ensemble", out_dir: Path, *, figures: bool = True, progress: bool = False) -> Path:
-    """Write ``out_dir/seed-<k>/`` for every model, then ``out_dir/summary.csv``.
-
-    All runs are first written to a hidden staging directory and moved into place together at
-    the end, so an interruption leaves no seed directory behind.
-    """
+@contextlib.contextmanager
+def staged_entries(out_dir: Path) -> Iterator[Path]:
+    """Yield a hidden staging directory inside ``out_dir``; on success every entry written into
+    it is moved into ``out_dir`` (replacing entries of the same name), on any error or
+    interruption the staging directory is removed and ``out_dir`` keeps only what it had."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".staging-", dir=out_dir) as staging:
-        names = []
+        yield Path(staging)
+        for entry in sorted(Path(staging).iterdir()):
+            target = out_dir / entry.name
+            if target.is_dir():
+                shutil.rmtree(target)
+            os.replace(entry, target)
+
+
+def save_ensemble(ensemble: "Ensemble", out_dir: Path, *, figures: bool = True, progress: bool = False) -> Path:
+    """Write ``out_dir/seed-<k>/`` for every model, then ``out_dir/summary.csv``; the seed
+    directories appear together at the end, so an interruption leaves none behind."""
+    out_dir = Path(out_dir)
+    with staged_entries(out_dir) as staging:
         for trained in tqdm(ensemble, total=len(ensemble), disable=not progress, desc="writing runs", unit="run"):
-            names.append(f"seed-{trained.seed}")
-            save_run(trained, Path(staging) / names[-1], figures=figures, ensemble_size=len(ensemble))
-        for name in names:
-            if (out_dir / name).exists():
-                shutil.rmtree(out_dir / name)
-            os.replace(Path(staging) / name, out_dir / name)
+            save_run(trained, staging / f"seed-{trained.seed}", figures=figures, ensemble_size=len(ensemble))
     write_atomic(out_dir / "summary.csv", ensemble.summary().to_csv(index=False))
     return out_dir
 

@@ -66,7 +66,7 @@ class KnockoutTrajectories(NamedTuple):
 
 
 def _strengths(model: GeneNetworkModel, task: Task, link_scale: jax.Array, lam: jax.Array,
-               mode: str, solver: str) -> jax.Array:
+               mode: str, solver: str, squared: bool = False) -> jax.Array:
     inputs, dt = task.mutation_conditions()
     inputs = jnp.asarray(inputs, dtype=jnp.float32)
     n_sources, n_genes = link_scale.shape
@@ -74,7 +74,10 @@ def _strengths(model: GeneNetworkModel, task: Task, link_scale: jax.Array, lam: 
     wild = simulate(model, inputs, dt, link_scale=link_scale, solver=solver)
     if mode == "trajectory":
         mutants = jax.vmap(lambda s: simulate(model, inputs, dt, link_scale=s, solver=solver))(scales)
-        effect = task.mutation_effect(wild[None], mutants)  # (n_links, n_genes)
+        if squared:
+            effect = jnp.mean((wild[None, :, 1:, :] - mutants[:, :, 1:, :]) ** 2, axis=(1, 2))
+        else:
+            effect = task.mutation_effect(wild[None], mutants)  # (n_links, n_genes)
     else:
         states = wild[:, :-1, :]  # the states from which each step's f is computed
 
@@ -92,8 +95,8 @@ def _strengths(model: GeneNetworkModel, task: Task, link_scale: jax.Array, lam: 
 
 
 @functools.lru_cache(maxsize=32)
-def _strengths_fn(task: Task, mode: str, solver: str, batched: bool):
-    fn = lambda m, s, lam: _strengths(m, task, s, lam, mode, solver)  # noqa: E731
+def _strengths_fn(task: Task, mode: str, solver: str, batched: bool, squared: bool = False):
+    fn = lambda m, s, lam: _strengths(m, task, s, lam, mode, solver, squared)  # noqa: E731
     if batched:
         fn = eqx.filter_vmap(fn, in_axes=(eqx.if_array(0), 0, None))
     return eqx.filter_jit(fn)
@@ -115,6 +118,17 @@ def link_strengths(model: GeneNetworkModel, task: Task, lam: float = 0.9, mode: 
     _check(lam, mode)
     scale = task.link_scale() if link_scale is None else jnp.asarray(link_scale)
     return np.asarray(_strengths_fn(task, mode, solver, False)(model, scale, jnp.asarray(lam)))
+
+
+def knockout_changes(model: GeneNetworkModel, task: Task, *, lam: float = 0.0,
+                     link_scale: jax.Array | None = None, solver: str = "euler") -> np.ndarray:
+    """Mean squared change of each link's target gene when the link is knocked out (or down to
+    ``lam``), over the task's mutation conditions and time steps: (n_sources, n_genes). Links the
+    model does not have get exactly 0. Sparsification deletes the link with the smallest change."""
+    _check(lam, "trajectory")
+    scale = task.link_scale() if link_scale is None else jnp.asarray(link_scale)
+    fn = _strengths_fn(task, "trajectory", solver, False, True)
+    return np.asarray(fn(model, scale, jnp.asarray(lam)))
 
 
 def ensemble_link_strengths(models: GeneNetworkModel, task: Task, link_scales: jax.Array,

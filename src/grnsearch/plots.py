@@ -223,3 +223,33 @@ def plot_cutoff_scan(scan, path: Path) -> list[Path]:
     ax.legend(fontsize=8)
     fig.tight_layout()
     return save_figure(fig, path)
+
+
+def plot_sparsify_path(path, file: Path) -> list[Path]:
+    """The paper's Fig. 2c for one seed: the task's metrics against the step (filled markers:
+    the step performs the task; open: it fails), with each step's network drawn under it."""
+    steps = path.steps
+    names = path.task.metric_names
+    fig = plt.figure(figsize=(max(4.0, 1.5 * len(steps)), 4.6))
+    grid = fig.add_gridspec(2, len(steps), height_ratios=[1.5, 1.0], hspace=0.25)
+    top = fig.add_subplot(grid[0, :])
+    x = np.arange(1, len(steps) + 1)
+    for k, name in enumerate(names):
+        values = np.array([s.trained.metrics[name] for s in steps], dtype=float)
+        colour = GENE_COLOURS[k % 6]
+        top.plot(x, values, color=colour, lw=1, label=name)
+        ok = np.array([s.success for s in steps])
+        top.scatter(x[ok], values[ok], color=colour, zorder=3)
+        top.scatter(x[~ok], values[~ok], facecolor="white", edgecolor=colour, zorder=3)
+    top.set_xticks(x, [f"{s.step}\n{s.topology.n_links} links" for s in steps], fontsize=7)
+    top.set_xlim(0.5, len(steps) + 0.5)
+    top.set_ylabel("metric")
+    top.legend(fontsize=7)
+    last = path.last_success
+    top.set_title(f"{path.task.name}, seed {path.seed}: sparsest success at step "
+                  f"{last.step if last else '-'}", fontsize=9)
+    for k, step in enumerate(steps):
+        ax = fig.add_subplot(grid[1, k])
+        draw_network(ax, step.topology, step.strengths)
+        ax.set_title(("" if step.success else "fails: ") + f"#{step.step}", fontsize=8)
+    return save_figure(fig, file)

@@ -49,6 +49,9 @@ class Task:
     initial_values: tuple[float | None, ...]
     defaults: TrainConfig
     metric_names: tuple[str, ...]
+    # iterations of each sparsification retraining (sparse networks train more slowly);
+    # None = defaults.iterations
+    sparsify_iterations: int | None = None
 
     # ---- node bookkeeping -------------------------------------------------------------
     @property

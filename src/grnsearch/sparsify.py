@@ -1,0 +1,207 @@
+"""Sparsification: minimal networks by deleting the weakest link and retraining (the paper's
+Fig. 2c-d and 4; METHOD.md section 4).
+
+One path per seed: train with every allowed link, then repeat: knock out every allowed link in
+turn, delete the one whose knockout changes its target gene least (mean squared change over the
+task's mutation conditions), retrain from scratch (same seed) with that link blocked, and record
+the step's model, topology and metrics. Each step trains a few restarts as one vectorised
+ensemble and keeps the successful one closest to the previous network. Where the paper stops as soon as a retrained model fails
+the task, a failed deletion here falls back to the next-weakest link (up to ``tries`` of them),
+so a path ends only when no single further deletion can be learned, or no deletable link is
+left. Input links can be protected from deletion.
+
+Paths of different seeds are independent jobs (``grnsearch.distributed``); each is computed the
+same way wherever it runs, so a seed gives the same path in-process and on any Dask worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from grnsearch.config import TrainConfig
+from grnsearch.distributed import dask_client, run_jobs
+from grnsearch.errors import GrnsearchError
+from grnsearch.mutation import analyse, knockout_changes
+from grnsearch.tasks.base import Task
+from grnsearch.topology import Topology
+from grnsearch.train import TrainedModel, train
+
+
+@dataclass
+class SparsifyStep:
+    """One step of a path: the model trained with the links allowed at that step."""
+
+    step: int
+    trained: TrainedModel
+    strengths: np.ndarray  # link-mutation strengths (n_sources, n_genes)
+    topology: Topology
+    cutoff: float
+    changes: np.ndarray  # knockout mean squared change of each link's target
+    removed: tuple[str, str] | None  # the link deleted before this step (None at step 1)
+    success: bool
+    restart: int = 0  # which of the step's restarts was kept
+    successful_restarts: int = 0
+
+    @property
+    def allowed(self) -> list[tuple[str, str]]:
+        """Links not blocked at this step."""
+        blocked = set(self.trained.config.blocked)
+        return [link for link in self.trained.task.links() if link not in blocked]
+
+
+@dataclass
+class SparsifyPath:
+    """A whole path of one seed."""
+
+    task: Task
+    seed: int
+    steps: list[SparsifyStep] = field(default_factory=list)
+
+    @property
+    def last_success(self) -> SparsifyStep | None:
+        """The sparsest step that still performs the task."""
+        good = [s for s in self.steps if s.success]
+        return good[-1] if good else None
+
+    def table(self) -> pd.DataFrame:
+        """``step,n_links,topology,success``, the task's metrics, then ``removed`` (the link
+        deleted relative to the last successful step), ``restart`` and ``successful_restarts``."""
+        rows = []
+        for s in self.steps:
+            row: dict[str, Any] = {"step": s.step, "n_links": s.topology.n_links,
+                                   "topology": s.topology.key(), "success": s.success}
+            for name in self.task.metric_names:
+                row[name] = s.trained.metrics[name]
+            row["removed"] = "" if s.removed is None else f"{s.removed[0]}->{s.removed[1]}"
+            row["restart"] = s.restart
+            row["successful_restarts"] = s.successful_restarts
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+def deletable_links(task: Task, blocked: Sequence[tuple[str, str]], protect_inputs: bool) -> list[tuple[str, str]]:
+    """Links that are still allowed and may be deleted (input links excluded when protected)."""
+    blocked = set(blocked)
+    return [(s, t) for s, t in task.links()
+            if (s, t) not in blocked and not (protect_inputs and s in task.inputs)]
+
+
+RESTART_STRIDE = 1_000_003  # restart r of seed s trains with seed s + r * RESTART_STRIDE
+
+
+def _train_step(task: Task, seed: int, config: TrainConfig, blocked: list[tuple[str, str]],
+                removed: tuple[str, str] | None, number: int, restarts: int, lam: float,
+                cutoff: float | str, previous: Topology | None) -> SparsifyStep:
+    """Train ``restarts`` models with these links blocked (one vectorised ensemble) and keep one:
+    among those that succeed, the one whose topology is closest to ``previous`` (the last
+    accepted network, minus the deleted link) or, at the first step, the medoid of the successful
+    restarts' topologies; ties go to the lowest loss. If none succeeds, the lowest-loss one."""
+    seeds = [seed + r * RESTART_STRIDE for r in range(restarts)]
+    ensemble = train(task, seeds, config=config.replace(blocked=tuple(blocked)))
+    reports = [analyse([trained], lam=lam, mode="trajectory", cutoff=cutoff) for trained in ensemble]
+    successes = [task.success(trained.metrics) for trained in ensemble]
+    losses = ensemble.summary()["loss"].to_numpy()
+
+    topologies = [report.topologies[0] for report in reports]
+    good = [r for r in range(restarts) if successes[r]]
+
+    def rank(r: int) -> tuple:
+        if not successes[r]:
+            return (1, 0, losses[r])
+        if previous is not None:
+            return (0, previous.distance(topologies[r]), losses[r])
+        # first step: the medoid of the successful restarts, so that one atypical solution
+        # (e.g. a hidden gene with all its signs reversed) does not set the path's course
+        return (0, sum(topologies[r].distance(topologies[q]) for q in good), losses[r])
+
+    best = min(range(restarts), key=rank)
+    trained, report = ensemble[best], reports[best]
+    changes = knockout_changes(trained.model, task, link_scale=trained.link_scale, solver=trained.config.solver)
+    return SparsifyStep(number, trained, report.strengths[0], report.topologies[0], report.cutoff, changes,
+                        removed, successes[best], best, int(sum(successes)))
+
+
+def _without(topology: Topology, link: tuple[str, str]) -> Topology:
+    signs = topology.signs.copy()
+    i = topology.sources.index(link[0])
+    signs[i, topology.genes.index(link[1])] = 0
+    return Topology(signs, topology.sources, topology.genes)
+
+
+def sparsify_path(task: Task, seed: int, config: TrainConfig, *, protect_inputs: bool = False,
+                  tries: int | None = None, restarts: int = 3, lam: float = 0.9, cutoff: float | str = "auto",
+                  max_steps: int | None = None) -> SparsifyPath:
+    """The sparsification path of one seed (see the module docstring).
+
+    ``config.blocked`` are links excluded from the start. After each successful step the
+    deletable links are tried in order of increasing knockout change; if the model retrained
+    without the weakest one fails, the next is tried, up to ``tries`` candidates (None = all), and
+    the path ends when none of them can be learned. Every training, failed ones included, is a
+    step of the path. ``lam`` and ``cutoff`` define how each step's topology is read out (link
+    mutation, trajectory mode); ``max_steps`` caps the number of trainings.
+    """
+    path = SparsifyPath(task, seed)
+    blocked = list(config.blocked)
+
+    def budget_left() -> bool:
+        return max_steps is None or len(path.steps) < max_steps
+
+    current = _train_step(task, seed, config, blocked, None, 1, restarts, lam, cutoff, None)
+    path.steps.append(current)
+    while current.success and budget_left():
+        candidates = deletable_links(task, blocked, protect_inputs)
+        order = np.argsort([current.changes[task.check_link(link)] for link in candidates], kind="stable")
+        accepted = None
+        for k in order[: tries if tries is not None else len(order)]:
+            if not budget_left():
+                break
+            link = candidates[int(k)]
+            trial = _train_step(task, seed, config, blocked + [link], link, len(path.steps) + 1, restarts,
+                                lam, cutoff, _without(current.topology, link))
+            path.steps.append(trial)
+            if trial.success:
+                accepted = trial
+                break
+        if accepted is None:
+            break
+        blocked.append(accepted.removed)
+        current = accepted
+    return path
+
+
+def _path_job(task: Task, seed: int, config: TrainConfig, protect_inputs: bool, tries: int | None,
+              restarts: int, lam: float, cutoff: float | str, max_steps: int | None) -> SparsifyPath:
+    return sparsify_path(task, seed, config, protect_inputs=protect_inputs, tries=tries, restarts=restarts,
+                         lam=lam, cutoff=cutoff, max_steps=max_steps)
+
+
+def sparsify(task: Task, seeds: int | Sequence[int] = 5, *, seed: int = 0, config: TrainConfig | None = None,
+             protect_inputs: bool = False, tries: int | None = None, restarts: int = 3, lam: float = 0.9, cutoff: float | str = "auto",
+             max_steps: int | None = None, workers: int | None = None, scheduler: str | None = None,
+             progress: bool = False, **overrides: Any) -> list[SparsifyPath]:
+    """Sparsification paths for several seeds, one independent job per seed: in-process by
+    default, on a local Dask cluster with ``workers``, or on an existing one at ``scheduler``.
+
+    ``config`` defaults to the task's, with the task's ``sparsify_iterations``; ``overrides``
+    replace single training settings (``iterations``, ``blocked`` ...).
+    """
+    from grnsearch.train import _resolve_seeds
+
+    seed_list = _resolve_seeds(seeds, seed)
+    config = (config or task.defaults.replace(iterations=task.sparsify_iterations)).replace(**overrides)
+    for link in config.blocked:
+        task.check_link(link)
+    if max_steps is not None and max_steps <= 0:
+        raise GrnsearchError(f"max_steps must be positive, got {max_steps}")
+    if tries is not None and tries <= 0:
+        raise GrnsearchError(f"tries must be positive, got {tries}")
+    if restarts <= 0:
+        raise GrnsearchError(f"restarts must be positive, got {restarts}")
+    jobs = [(task, s, config, protect_inputs, tries, restarts, lam, cutoff, max_steps) for s in seed_list]
+    with dask_client(workers, scheduler) as client:
+        return run_jobs(_path_job, jobs, client, progress=progress, desc="sparsification paths")
