@@ -36,8 +36,9 @@ def main() -> None:
     scales = np.broadcast_to(task.link_scale(), (len(ensemble), len(task.sources), len(task.genes)))
     rows = []
     for mode in ("trajectory", "derivative"):
-        single = median_time(lambda: mutation.link_strengths(one.model, task, 0.9, mode))
-        many = median_time(lambda: mutation.ensemble_link_strengths(ensemble.models, task, scales, 0.9, mode), 5)
+        single = median_time(lambda mode=mode: mutation.link_strengths(one.model, task, 0.9, mode))
+        many = median_time(
+            lambda mode=mode: mutation.ensemble_link_strengths(ensemble.models, task, scales, 0.9, mode), 5)
         rows.append((mode, single, many))
     both = median_time(lambda: [mutation.link_strengths(one.model, task, 0.9, m) for m in ("trajectory", "derivative")])
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, JAX {jax.__version__}, "

@@ -111,7 +111,8 @@ def test_interrupted_run_leaves_no_seed_directory(tmp_path, monkeypatch):
 
 def test_console_script_reports_errors_without_traceback():
     proc = subprocess.run([sys.executable, "-m", "grnsearch.cli", "train", "nosuchtask"],
-                          capture_output=True, text=True, env={**os.environ, "JAX_PLATFORMS": "cpu"})
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "JAX_PLATFORMS": "cpu"})
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("grnsearch: error: unknown task")
     assert "Traceback" not in proc.stderr

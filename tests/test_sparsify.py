@@ -9,7 +9,7 @@ from grnsearch import cli
 from grnsearch.errors import GrnsearchError
 from grnsearch.sparsify import deletable_links, sparsify, sparsify_path
 
-TINY = dict(iterations=120)
+TINY = {"iterations": 120}
 
 
 def test_deletable_links_respect_blocks_and_protection(adaptation_task):
@@ -56,7 +56,7 @@ def test_protected_inputs_are_never_deleted():
 
 
 def test_workers_give_the_same_paths_as_in_process(adaptation_task):
-    kwargs = dict(protect_inputs=True, restarts=2, tries=1, max_steps=2, **TINY)
+    kwargs = {"protect_inputs": True, "restarts": 2, "tries": 1, "max_steps": 2, **TINY}
     local = sparsify(adaptation_task, [0, 1], **kwargs)
     remote = sparsify(adaptation_task, [0, 1], workers=2, **kwargs)
     for a, b in zip(local, remote):

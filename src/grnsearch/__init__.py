@@ -14,11 +14,11 @@ from grnsearch._devices import configure_host_devices
 
 configure_host_devices()
 
-from grnsearch import mutation, study, tasks  # noqa: E402
-from grnsearch.errors import GrnsearchError  # noqa: E402
-from grnsearch.io import load_run  # noqa: E402
-from grnsearch.model import GeneNetworkModel  # noqa: E402
-from grnsearch.train import Ensemble, TrainConfig, TrainedModel, train  # noqa: E402
+from grnsearch import mutation, study, tasks
+from grnsearch.errors import GrnsearchError
+from grnsearch.io import load_run
+from grnsearch.model import GeneNetworkModel
+from grnsearch.train import Ensemble, TrainConfig, TrainedModel, train
 
 __version__ = "0.1.0"
 
@@ -28,10 +28,10 @@ __all__ = [
     "GrnsearchError",
     "TrainConfig",
     "TrainedModel",
+    "__version__",
     "load_run",
     "mutation",
     "study",
     "tasks",
     "train",
-    "__version__",
 ]

@@ -31,7 +31,7 @@ class TrainConfig:
     solver: str = "euler"
     blocked: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
-    def replace(self, **changes: Any) -> "TrainConfig":
+    def replace(self, **changes: Any) -> TrainConfig:
         """A copy with ``changes`` applied (None values are ignored) and validated."""
         changes = {k: v for k, v in changes.items() if v is not None}
         if "blocked" in changes:
@@ -69,7 +69,7 @@ class TrainConfig:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "TrainConfig":
+    def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
         """Inverse of :meth:`to_dict`."""
         d = dict(d)
         d["hidden"] = tuple(d.get("hidden", (16, 16)))

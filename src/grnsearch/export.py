@@ -116,7 +116,7 @@ def write_sparsify_outputs(paths: list[Any], out_dir: Path, *, figures: bool = T
             for step in path.steps:
                 step_dir = seed_dir / f"step-{step.step}"
                 save_run(step.trained, step_dir, figures=figures)
-                details = {"lam": 0.9, "mode": "trajectory", "cutoff": step.cutoff, "cutoff_rule": "sparsify",
+                details = {"lam": path.lam, "mode": "trajectory", "cutoff": step.cutoff, "cutoff_rule": "sparsify",
                            "seed": path.seed, "step": step.step, "success": step.success}
                 write_network_exports(step_dir, step.topology, step.strengths, details)
                 if figures:

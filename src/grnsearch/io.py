@@ -102,11 +102,11 @@ def _json_ready(value: Any) -> Any:
     return value
 
 
-def manifest(trained: "TrainedModel", ensemble_size: int = 1) -> dict[str, Any]:
+def manifest(trained: TrainedModel, ensemble_size: int = 1) -> dict[str, Any]:
     """The manifest record of one trained model."""
     return {
         "grnsearch_run": 1,
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "versions": versions(),
         "platform": platform.platform(),
         "devices": jax.local_device_count(),
@@ -119,7 +119,7 @@ def manifest(trained: "TrainedModel", ensemble_size: int = 1) -> dict[str, Any]:
     }
 
 
-def save_run(trained: "TrainedModel", run_dir: Path, *, figures: bool = True, ensemble_size: int = 1) -> Path:
+def save_run(trained: TrainedModel, run_dir: Path, *, figures: bool = True, ensemble_size: int = 1) -> Path:
     """Write one model's run directory atomically; returns its path."""
     from grnsearch import plots
 
@@ -155,7 +155,7 @@ def staged_entries(out_dir: Path) -> Iterator[Path]:
             os.replace(entry, target)
 
 
-def save_ensemble(ensemble: "Ensemble", out_dir: Path, *, figures: bool = True, progress: bool = False) -> Path:
+def save_ensemble(ensemble: Ensemble, out_dir: Path, *, figures: bool = True, progress: bool = False) -> Path:
     """Write ``out_dir/seed-<k>/`` for every model, then ``out_dir/summary.csv``; the seed
     directories appear together at the end, so an interruption leaves none behind."""
     out_dir = Path(out_dir)
@@ -166,7 +166,7 @@ def save_ensemble(ensemble: "Ensemble", out_dir: Path, *, figures: bool = True, 
     return out_dir
 
 
-def load_run(run_dir: str | Path) -> "TrainedModel":
+def load_run(run_dir: str | Path) -> TrainedModel:
     """Load a run directory written by :func:`save_run` back into a TrainedModel."""
     from grnsearch import tasks
     from grnsearch.train import TrainedModel

@@ -61,7 +61,7 @@ class GeneNetworkModel(eqx.Module):
         arch: str,
         fixed_initial: tuple[float | None, ...],
         key: jax.Array,
-    ) -> "GeneNetworkModel":
+    ) -> GeneNetworkModel:
         """A freshly initialised model; ``fixed_initial[j]`` is gene j's start or None (trainable)."""
         if arch not in ARCHITECTURES:
             raise ValueError(f"unknown architecture {arch!r}; choose one of {ARCHITECTURES}")

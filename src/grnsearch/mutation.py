@@ -96,7 +96,7 @@ def _strengths(model: GeneNetworkModel, task: Task, link_scale: jax.Array, lam: 
 
 @functools.lru_cache(maxsize=32)
 def _strengths_fn(task: Task, mode: str, solver: str, batched: bool, squared: bool = False):
-    fn = lambda m, s, lam: _strengths(m, task, s, lam, mode, solver, squared)  # noqa: E731
+    fn = lambda m, s, lam: _strengths(m, task, s, lam, mode, solver, squared)
     if batched:
         fn = eqx.filter_vmap(fn, in_axes=(eqx.if_array(0), 0, None))
     return eqx.filter_jit(fn)
@@ -209,7 +209,7 @@ def _stack(trees: Sequence[Any]) -> Any:
     return jax.tree.map(lambda *xs: jnp.stack(xs), *trees)
 
 
-def analyse(models: "Ensemble | Sequence[TrainedModel]", lam: float = 0.9, mode: str = "trajectory",
+def analyse(models: Ensemble | Sequence[TrainedModel], lam: float = 0.9, mode: str = "trajectory",
             cutoff: float | str = "auto") -> LinkReport:
     """Link strengths of every model (vectorised over models and links), the cutoff and the
     topologies. All models must share one task; models trained with different settings are

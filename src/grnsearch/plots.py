@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 import matplotlib
 
 matplotlib.use("Agg")
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import jax
+import jax.numpy as jnp
+import matplotlib.pyplot as plt
+import numpy as np
 
 if TYPE_CHECKING:
     from grnsearch.train import TrainedModel
@@ -50,7 +50,7 @@ def plot_loss(history: np.ndarray, path: Path, title: str = "") -> list[Path]:
     return save_figure(fig, path)
 
 
-def plot_response(trained: "TrainedModel", path: Path) -> list[Path]:
+def plot_response(trained: TrainedModel, path: Path) -> list[Path]:
     """Inputs (top) and genes against the task's targets (bottom) for the task's demo conditions."""
     task = trained.task
     demos = task.demo_conditions()
@@ -79,7 +79,7 @@ def plot_response(trained: "TrainedModel", path: Path) -> list[Path]:
     return save_figure(fig, path)
 
 
-def plot_synthesis(trained: "TrainedModel", path: Path, n_points: int = 101) -> list[Path]:
+def plot_synthesis(trained: TrainedModel, path: Path, n_points: int = 101) -> list[Path]:
     """Cross-sections of f (as in the paper's Fig. 1c): each f_j against one source on [0, 1],
     the other sources held at the resting state (initial genes, first demo condition's input)."""
     task = trained.task
@@ -154,7 +154,7 @@ def draw_network(ax: plt.Axes, topology, strengths: np.ndarray | None = None, ti
             out = a - centre if np.linalg.norm(a - centre) > 1e-9 else np.array([0.0, -1.0])
             out = out / np.linalg.norm(out)
             turn = np.deg2rad(40)
-            rot = lambda v, ang: np.array([v[0] * np.cos(ang) - v[1] * np.sin(ang),  # noqa: E731
+            rot = lambda v, ang: np.array([v[0] * np.cos(ang) - v[1] * np.sin(ang),
                                            v[0] * np.sin(ang) + v[1] * np.cos(ang)])
             start, end = a + radius * rot(out, turn), a + radius * rot(out, -turn)
             arrow = FancyArrowPatch(start, end, connectionstyle="arc3,rad=-2.4", arrowstyle=style,

@@ -60,6 +60,7 @@ class SparsifyPath:
 
     task: Task
     seed: int
+    lam: float = 0.9  # knockdown factor of the topology read-out
     steps: list[SparsifyStep] = field(default_factory=list)
 
     @property
@@ -142,10 +143,11 @@ def sparsify_path(task: Task, seed: int, config: TrainConfig, *, protect_inputs:
     deletable links are tried in order of increasing knockout change; if the model retrained
     without the weakest one fails, the next is tried, up to ``tries`` candidates (None = all), and
     the path ends when none of them can be learned. Every training, failed ones included, is a
-    step of the path. ``lam`` and ``cutoff`` define how each step's topology is read out (link
-    mutation, trajectory mode); ``max_steps`` caps the number of trainings.
+    step of the path. Each step trains ``restarts`` models at once and keeps one (see
+    ``_train_step``). ``lam`` and ``cutoff`` define how each step's topology is read out (link
+    mutation, trajectory mode); ``max_steps`` caps the number of steps.
     """
-    path = SparsifyPath(task, seed)
+    path = SparsifyPath(task, seed, lam)
     blocked = list(config.blocked)
 
     def budget_left() -> bool:

@@ -57,12 +57,12 @@ class Topology:
     # ---- construction -------------------------------------------------------------------
     @classmethod
     def from_strengths(cls, strengths: np.ndarray, cutoff: float, sources: tuple[str, ...],
-                       genes: tuple[str, ...]) -> "Topology":
+                       genes: tuple[str, ...]) -> Topology:
         """Present links are those with |strength| > cutoff, signed by the strength."""
         return cls(signs_from_strengths(strengths, cutoff), tuple(sources), tuple(genes))
 
     @classmethod
-    def from_key(cls, key: str, sources: tuple[str, ...], genes: tuple[str, ...]) -> "Topology":
+    def from_key(cls, key: str, sources: tuple[str, ...], genes: tuple[str, ...]) -> Topology:
         """Parse a canonical key (or any space-separated ``SRC->TGT:+`` list)."""
         signs = np.zeros((len(sources), len(genes)), dtype=np.int8)
         for token in key.split():
@@ -108,7 +108,7 @@ class Topology:
     def __hash__(self) -> int:
         return hash((self.sources, self.genes, self.signs.tobytes()))
 
-    def distance(self, other: "Topology") -> int:
+    def distance(self, other: Topology) -> int:
         """Sum of |sign differences|: an added or removed link counts 1, a sign flip 2."""
         if (self.sources, self.genes) != (other.sources, other.genes):
             raise GrnsearchError("topologies over different nodes cannot be compared")
