@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -46,7 +47,7 @@ def main() -> None:
             wall, paths = run(base + extra + where)
             hits = sum(t in expected for t in paths["topology"].fillna(""))
             found = "; ".join(f"{s}: {t}" for s, t in zip(paths["seed"], paths["topology"].fillna("none")))
-            label = " ".join(["grnsearch sparsify adaptation", *base, *extra, *where])
+            label = shlex.join(["grnsearch", "sparsify", "adaptation", *base, *extra, *where])
             print(f"| `{label}` | {wall:.1f} | {found} | {hits} of {len(paths)} |")
 
 

@@ -58,6 +58,7 @@ def test_saved_run_loads_back_with_identical_model(tmp_path):
         (["train", "nosuchtask"], "unknown task 'nosuchtask'"),
         (["train", "adaptation", "--block", "g3->g1"], "unknown source 'g3'"),
         (["train", "adaptation", "--block", "I-g1"], "write it as SRC->TGT"),
+        (["train", "adaptation", "--block", "I-"], "quote it on the command line"),
         (["train", "adaptation", "--iterations", "0"], "--iterations"),
         (["train", "adaptation", "--seeds", "-2"], "--seeds"),
     ],

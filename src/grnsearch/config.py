@@ -81,5 +81,9 @@ def parse_link(text: str) -> tuple[str, str]:
     """``"SRC->TGT"`` -> ``("SRC", "TGT")``; raises GrnsearchError on any other shape."""
     parts = text.split("->")
     if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
-        raise GrnsearchError(f"cannot read link {text!r}: write it as SRC->TGT, for example I->g2")
+        hint = ""
+        if text.endswith("-"):
+            # the shell took '>' as an output redirection
+            hint = "; quote it on the command line, e.g. --block 'I->g2', or the shell reads '>' as a redirection"
+        raise GrnsearchError(f"cannot read link {text!r}: write it as SRC->TGT, for example I->g2{hint}")
     return parts[0].strip(), parts[1].strip()
