@@ -230,15 +230,16 @@ def plot_sparsify_path(path, file: Path) -> list[Path]:
     the step performs the task; open: it fails), with each step's network drawn under it."""
     steps = path.steps
     names = path.task.metric_names
-    fig = plt.figure(figsize=(max(4.0, 1.5 * len(steps)), 4.6))
-    grid = fig.add_gridspec(2, len(steps), height_ratios=[1.5, 1.0], hspace=0.25)
+    fig = plt.figure(figsize=(max(4.5, 1.9 * len(steps)), 5.2))
+    grid = fig.add_gridspec(2, len(steps), height_ratios=[1.0, 1.3], hspace=0.05, wspace=0.0)
     top = fig.add_subplot(grid[0, :])
     x = np.arange(1, len(steps) + 1)
+    ok = np.array([s.success for s in steps])
     for k, name in enumerate(names):
         values = np.array([s.trained.metrics[name] for s in steps], dtype=float)
         colour = GENE_COLOURS[k % 6]
-        top.plot(x, values, color=colour, lw=1, label=name)
-        ok = np.array([s.success for s in steps])
+        # the line follows the accepted networks; failed deletions stand alone as open markers
+        top.plot(x[ok], values[ok], color=colour, lw=1, label=name)
         top.scatter(x[ok], values[ok], color=colour, zorder=3)
         top.scatter(x[~ok], values[~ok], facecolor="white", edgecolor=colour, zorder=3)
     top.set_xticks(x, [f"{s.step}\n{s.topology.n_links} links" for s in steps], fontsize=7)
@@ -247,7 +248,7 @@ def plot_sparsify_path(path, file: Path) -> list[Path]:
     top.legend(fontsize=7)
     last = path.last_success
     top.set_title(f"{path.task.name}, seed {path.seed}: sparsest success at step "
-                  f"{last.step if last else '-'}", fontsize=9)
+                  f"{last.step if last else '-'} (open markers: deletions that fail)", fontsize=9)
     for k, step in enumerate(steps):
         ax = fig.add_subplot(grid[1, k])
         draw_network(ax, step.topology, step.strengths)
