@@ -23,7 +23,7 @@ def test_train_writes_run_directories_and_summary(tmp_path, capsys):
                    "--block", "g1->g1")
     assert code == 0
     summary = pd.read_csv(out / "summary.csv")
-    assert list(summary.columns) == ["seed", "loss", "sensitivity", "adaptation_error"]
+    assert list(summary.columns) == ["seed", "loss", "sensitivity", "adaptation_error", "converged"]
     assert summary["seed"].tolist() == [7, 8]
     for seed in (7, 8):
         run = out / f"seed-{seed}"

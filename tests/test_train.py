@@ -60,9 +60,10 @@ def test_shortened_adaptation_training_adapts(adaptation_task, arch):
     """1000 of the 2000 default iterations already give a sensitive, adapting g1."""
     ens = grnsearch.train(adaptation_task, seeds=4, iterations=1000, arch=arch)
     summary = ens.summary()
-    assert list(summary.columns) == ["seed", "loss", "sensitivity", "adaptation_error"]
+    assert list(summary.columns) == ["seed", "loss", "sensitivity", "adaptation_error", "converged"]
     assert summary["sensitivity"].median() >= 0.3
     assert summary["adaptation_error"].median() <= 0.05
+    assert summary["converged"].sum() >= 3  # sensitivity >= 0.3 and error <= 0.05
     # the loss decreased over training for every seed
     assert np.all(ens.histories[:, -50:].mean(axis=1) < 0.5 * ens.histories[:, :10].mean(axis=1))
 

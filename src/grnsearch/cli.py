@@ -149,8 +149,8 @@ def _cmd_sparsify(args: argparse.Namespace) -> int:
         print(f"grnsearch: sparsifying {task.name} for {args.seeds} seed(s), {config.iterations} iterations "
               f"per step, {where} -> {out}", file=sys.stderr)
     paths = sparsify(task, args.seeds, seed=args.seed, config=config, protect_inputs=args.protect_inputs,
-                     tries=args.tries, restarts=args.restarts, workers=args.workers, scheduler=args.scheduler,
-                     progress=progress)
+                     tries=args.tries, restarts=args.restarts, lam=args.lam, workers=args.workers,
+                     scheduler=args.scheduler, progress=progress)
     write_sparsify_outputs(paths, out, figures=not args.no_figures, progress=progress)
     if not args.quiet:
         for path in paths:
@@ -158,6 +158,34 @@ def _cmd_sparsify(args: argparse.Namespace) -> int:
             found = f"step {last.step}, {last.topology.n_links} links: {last.topology.key()}" if last else "none"
             print(f"seed {path.seed}: {len(path.steps)} steps; sparsest success {found}")
         print(f"wrote {out}/paths.csv and {len(paths)} seed directories")
+    return 0
+
+
+def _cmd_study(args: argparse.Namespace) -> int:
+    from grnsearch import tasks
+    from grnsearch.export import write_study_outputs
+    from grnsearch.study import degeneracy, run_study
+
+    task = tasks.get(args.task)
+    config = task.defaults.replace(iterations=args.iterations, noise=args.noise, arch=args.arch)
+    out = prepare_output_dir(args.out, f"{args.task}-study", args.overwrite)
+    progress = _show_progress(args.quiet)
+    if not args.quiet:
+        where = (f"on {args.scheduler}" if args.scheduler else
+                 f"on {args.workers} local workers" if args.workers else "in-process")
+        print(f"grnsearch: study of {task.name}: {args.seeds} runs, {config.iterations} iterations, "
+              f"noise {config.noise}, {where} -> {out}", file=sys.stderr)
+    result = run_study(task, args.seeds, seed=args.seed, config=config, lam=args.lam, cutoff=args.cutoff,
+                       workers=args.workers, scheduler=args.scheduler, progress=progress)
+    write_study_outputs(result, out, figures=not args.no_figures, progress=progress)
+    if not args.quiet:
+        table = result.topology_table()
+        spread = degeneracy(table)
+        print(f"{int(result.converged.sum())} of {len(result.ensemble)} runs converged; cutoff {result.cutoff:.3g} "
+              f"({result.cutoff_rule}); {spread['distinct_topologies']} distinct topologies, the most frequent "
+              f"30% cover {100 * spread['runs_covered_by_top']:.1f}% of converged runs")
+        print(table.head(10).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        print(f"done in {result.wall_time:.1f} s; wrote {out}/study.csv, topologies.csv, summary.json")
     return 0
 
 
@@ -219,6 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="deletions to try, weakest first, before a path stops (default: all)")
     p.add_argument("--restarts", type=_positive_int, default=3,
                    help="models trained per step; the one closest to the previous network is kept (default 3)")
+    p.add_argument("--lam", type=_lam, default=0.9,
+                   help="knockdown factor of each step's topology read-out (default 0.9; the paper's Fig. 4 used 0.5)")
     p.add_argument("--workers", type=_positive_int, default=None, help="run seeds on a local Dask cluster of N processes")
     p.add_argument("--scheduler", default=None, metavar="ADDR", help="run seeds on an existing Dask scheduler (tcp://host:port)")
     p.add_argument("--out", type=Path, default=None, help="output directory (default runs/TASK-sparsify-<time>)")
@@ -226,6 +256,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-figures", action="store_true", help="skip figures")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(handler=_cmd_sparsify)
+
+    p = sub.add_parser("study", help="train many seeds, mutate every model, and count topologies",
+                       description="Ensemble study (the paper's Fig. 3d-e): writes DIR/study.csv, "
+                                   "DIR/topologies.csv, DIR/summary.json, the cutoff scan and a figure of the "
+                                   "most frequent topologies.")
+    p.add_argument("task", metavar="TASK", help=f"task name: {', '.join(tasks.names())}")
+    p.add_argument("--seeds", type=_positive_int, default=200, help="number of runs (default 200)")
+    p.add_argument("--seed", type=_int, default=0, help="first seed (default 0)")
+    p.add_argument("--lam", type=_lam, default=0.9, help="knockdown factor of the link test (default 0.9)")
+    p.add_argument("--cutoff", type=_cutoff, default="auto",
+                   help="|strength| at or below which a link is absent, or 'auto' (default)")
+    p.add_argument("--arch", choices=ARCHITECTURES, default=None, help="MLP architecture (default: the task's)")
+    p.add_argument("--iterations", type=_positive_int, default=None, help="training iterations (default: the task's)")
+    p.add_argument("--noise", type=float, default=None, help="std of noise on f while training (default: the task's)")
+    p.add_argument("--workers", type=_positive_int, default=None, help="train on a local Dask cluster of N processes")
+    p.add_argument("--scheduler", default=None, metavar="ADDR", help="train on an existing Dask scheduler")
+    p.add_argument("--out", type=Path, default=None, help="output directory (default runs/TASK-study-<time>)")
+    p.add_argument("--overwrite", action="store_true", help="allow a non-empty --out")
+    p.add_argument("--no-figures", action="store_true", help="skip figures")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.set_defaults(handler=_cmd_study)
     return parser
 
 

@@ -132,3 +132,46 @@ def write_sparsify_outputs(paths: list[Any], out_dir: Path, *, figures: bool = T
                          "topology": last.topology.key() if last else ""})
     write_atomic(out_dir / "paths.csv", pd.DataFrame(rows).to_csv(index=False))
     return out_dir
+
+
+def write_study_outputs(result: Any, out_dir: Path, *, figures: bool = True, progress: bool = False) -> Path:
+    """Everything ``grnsearch study`` writes into ``out_dir``: ``study.csv`` (one row per run),
+    ``topologies.csv`` (over converged runs), ``summary.json`` (convergence, cutoff, degeneracy,
+    wall time), the cutoff scan, a figure of the most frequent topologies, and ``seed-<k>/`` run
+    directories (without figures) for later use. Tables are written last."""
+    from tqdm.auto import tqdm
+
+    from grnsearch import plots
+    from grnsearch.io import save_run, staged_entries
+    from grnsearch.study import degeneracy
+
+    out_dir = Path(out_dir)
+    task = result.task
+    table = result.topology_table()
+    with staged_entries(out_dir) as staging:
+        for trained in tqdm(result.ensemble, total=len(result.ensemble), disable=not progress,
+                            desc="writing runs", unit="run"):
+            save_run(trained, staging / f"seed-{trained.seed}", figures=False, ensemble_size=len(result.ensemble))
+        if figures:
+            n_conv = int(result.converged.sum())
+            plots.plot_topology_gallery(table, task.sources, task.genes, staging / "topologies",
+                                        title=f"{task.name}: most frequent topologies of {n_conv} converged runs")
+            if result.scan is not None:
+                plots.plot_cutoff_scan(result.scan, staging / "cutoff_scan")
+    if result.scan is not None:
+        write_atomic(out_dir / "cutoff_scan.csv", result.scan.to_frame().to_csv(index=False))
+    summary = {
+        "task": task.name,
+        "runs": len(result.ensemble),
+        "converged": int(result.converged.sum()),
+        "lam": result.lam,
+        "mode": "trajectory",
+        "cutoff": result.cutoff,
+        "cutoff_rule": result.cutoff_rule,
+        "wall_time_s": round(result.wall_time, 2),
+        **degeneracy(table),
+    }
+    write_atomic(out_dir / "topologies.csv", table.to_csv(index=False))
+    write_atomic(out_dir / "summary.json", json.dumps(summary, indent=2))
+    write_atomic(out_dir / "study.csv", result.table().to_csv(index=False))
+    return out_dir

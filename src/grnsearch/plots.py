@@ -226,8 +226,9 @@ def plot_cutoff_scan(scan, path: Path) -> list[Path]:
 
 
 def plot_sparsify_path(path, file: Path) -> list[Path]:
-    """The paper's Fig. 2c for one seed: the task's metrics against the step (filled markers:
-    the step performs the task; open: it fails), with each step's network drawn under it."""
+    """The paper's Fig. 2c / 4a for one seed: the task's metrics (or its ``path_bands``) against
+    the step (filled markers, solid bands: the step performs the task; open, faded: it fails),
+    with each step's network drawn under it."""
     steps = path.steps
     names = path.task.metric_names
     fig = plt.figure(figsize=(max(4.5, 1.9 * len(steps)), 5.2))
@@ -235,13 +236,20 @@ def plot_sparsify_path(path, file: Path) -> list[Path]:
     top = fig.add_subplot(grid[0, :])
     x = np.arange(1, len(steps) + 1)
     ok = np.array([s.success for s in steps])
-    for k, name in enumerate(names):
-        values = np.array([s.trained.metrics[name] for s in steps], dtype=float)
+    series = path.task.path_bands or tuple((name, name, name) for name in names)
+    for k, (label, low_name, high_name) in enumerate(series):
+        low = np.array([s.trained.metrics[low_name] for s in steps], dtype=float)
+        high = np.array([s.trained.metrics[high_name] for s in steps], dtype=float)
         colour = GENE_COLOURS[k % 6]
+        if low_name != high_name:  # a range, as the oscillation band of the paper's Fig. 4a
+            for xi, lo, hi, good in zip(x, low, high, ok):
+                top.vlines(xi, lo, hi, color=colour, lw=6, alpha=0.8 if good else 0.25)
+            top.plot([], [], color=colour, lw=6, label=label)
+            continue
         # the line follows the accepted networks; failed deletions stand alone as open markers
-        top.plot(x[ok], values[ok], color=colour, lw=1, label=name)
-        top.scatter(x[ok], values[ok], color=colour, zorder=3)
-        top.scatter(x[~ok], values[~ok], facecolor="white", edgecolor=colour, zorder=3)
+        top.plot(x[ok], low[ok], color=colour, lw=1, label=label)
+        top.scatter(x[ok], low[ok], color=colour, zorder=3)
+        top.scatter(x[~ok], low[~ok], facecolor="white", edgecolor=colour, zorder=3)
     top.set_xticks(x, [f"{s.step}\n{s.topology.n_links} links" for s in steps], fontsize=7)
     top.set_xlim(0.5, len(steps) + 0.5)
     top.set_ylabel("metric")
@@ -254,3 +262,24 @@ def plot_sparsify_path(path, file: Path) -> list[Path]:
         draw_network(ax, step.topology, step.strengths)
         ax.set_title(("" if step.success else "fails: ") + f"#{step.step}", fontsize=8)
     return save_figure(fig, file)
+
+
+def plot_topology_gallery(table, sources: tuple[str, ...], genes: tuple[str, ...], path: Path,
+                          n: int = 12, title: str = "") -> list[Path]:
+    """The ``n`` most frequent topologies of a ``topology,n_links,count,probability`` table as a
+    grid of network diagrams, each titled with its count and share of runs."""
+    from grnsearch.topology import Topology
+
+    rows = table.head(n)
+    columns = min(4, max(1, len(rows)))
+    lines = max(1, -(-len(rows) // columns))
+    fig, axes = plt.subplots(lines, columns, figsize=(2.6 * columns, 2.7 * lines), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, (_, row) in zip(axes.flat, rows.iterrows()):
+        topology = Topology.from_key(row["topology"], tuple(sources), tuple(genes))
+        draw_network(ax, topology, None, title=f"{row['count']} runs ({100 * row['probability']:.1f}%)")
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return save_figure(fig, path)

@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from grnsearch.errors import GrnsearchError
 from grnsearch.topology import Topology, signs_connected, signs_from_strengths
+
+if TYPE_CHECKING:
+    from grnsearch.train import Ensemble
 
 
 def topologies_from_strengths(strengths: np.ndarray, cutoff: float, sources: Sequence[str],
@@ -157,3 +161,93 @@ def read_topology_table(path, sources: Sequence[str], genes: Sequence[str]) -> l
     """Topologies from a CSV with one sign column (1, -1, 0) per ``SRC->TGT`` link."""
     signs = read_strength_table(path, sources, genes)
     return [Topology(s.astype(np.int8), tuple(sources), tuple(genes)) for s in signs]
+
+
+# ---- ensemble studies -----------------------------------------------------------------------
+
+def degeneracy(table: pd.DataFrame, top_share: float = 0.3) -> dict[str, float]:
+    """How concentrated runs are on few topologies: the number of distinct topologies and the
+    share of runs covered by the most frequent ``top_share`` of them (the paper: the most
+    frequent 30% of topologies take up 80% of the runs)."""
+    n = len(table)
+    if n == 0:
+        return {"distinct_topologies": 0, "top_share": top_share, "runs_covered_by_top": 0.0}
+    k = max(1, int(np.ceil(top_share * n)))
+    covered = float(table["probability"].sort_values(ascending=False).iloc[:k].sum())
+    return {"distinct_topologies": n, "top_share": top_share, "top_topologies": k, "runs_covered_by_top": covered}
+
+
+@dataclass
+class StudyResult:
+    """An ensemble study: every model, its convergence, link strengths and topology."""
+
+    ensemble: Ensemble
+    converged: np.ndarray  # (n_runs,) bool
+    strengths: np.ndarray  # (n_runs, n_sources, n_genes)
+    lam: float
+    cutoff: float
+    cutoff_rule: str
+    scan: CutoffScan | None
+    wall_time: float
+
+    @property
+    def task(self):
+        return self.ensemble.task
+
+    @property
+    def topologies(self) -> list[Topology]:
+        task = self.task
+        return topologies_from_strengths(self.strengths, self.cutoff, task.sources, task.genes)
+
+    def table(self) -> pd.DataFrame:
+        """``seed,converged,topology,n_links``, then the task's metrics (one row per run)."""
+        summary = self.ensemble.summary()
+        rows = pd.DataFrame({"seed": summary["seed"], "converged": self.converged,
+                             "topology": [t.key() for t in self.topologies],
+                             "n_links": [t.n_links for t in self.topologies]})
+        return pd.concat([rows, summary.drop(columns=["seed", "converged"])], axis=1)
+
+    def topology_table(self) -> pd.DataFrame:
+        """Topology counts and probabilities over the converged runs."""
+        return topology_table(t for t, ok in zip(self.topologies, self.converged) if ok)
+
+
+def _train_chunk(task, seeds, config):
+    from grnsearch.train import train
+
+    return train(task, seeds, config=config)
+
+
+def run_study(task, seeds: int | Sequence[int] = 200, *, seed: int = 0, config=None, lam: float = 0.9,
+              cutoff: float | str = "auto", workers: int | None = None, scheduler: str | None = None,
+              progress: bool = False, **overrides) -> StudyResult:
+    """Train every seed, decide convergence by the task's criterion, mutate every model and read
+    its topology. Training runs as one vectorised ensemble in-process, or as one chunk of seeds per
+    worker with ``workers``/``scheduler``. The automatic cutoff maximises the number of distinct
+    topologies among the converged runs."""
+    import time
+
+    from grnsearch.distributed import dask_client, run_jobs
+    from grnsearch.mutation import choose_cutoff, ensemble_link_strengths
+    from grnsearch.train import _resolve_seeds, concat_ensembles
+
+    start = time.perf_counter()
+    seed_list = _resolve_seeds(seeds, seed)
+    config = (config or task.defaults).replace(**overrides)
+    for link in config.blocked:
+        task.check_link(link)
+    with dask_client(workers, scheduler) as client:
+        n_chunks = 1 if client is None else max(1, min(len(seed_list), len(client.scheduler_info()["workers"]) or 1))
+        chunks = [list(c) for c in np.array_split(np.asarray(seed_list), n_chunks) if len(c)]
+        parts = run_jobs(_train_chunk, [(task, c, config) for c in chunks], client, progress=progress,
+                         desc="training chunks")
+    ensemble = concat_ensembles(parts)
+    converged = np.asarray([task.success(m.metrics) for m in ensemble], dtype=bool)
+    scales = np.broadcast_to(np.asarray(task.link_scale(config.blocked)),
+                             (len(ensemble), len(task.sources), len(task.genes)))
+    strengths = ensemble_link_strengths(ensemble.models, task, scales, lam, "trajectory", solver=config.solver)
+    basis = strengths[converged] if converged.sum() >= 2 else strengths
+    value, rule, scan = choose_cutoff(basis, cutoff, len(task.inputs))
+    if scan is not None:
+        rule += " (converged runs)" if converged.sum() >= 2 else " (all runs: fewer than 2 converged)"
+    return StudyResult(ensemble, converged, strengths, lam, value, rule, scan, time.perf_counter() - start)

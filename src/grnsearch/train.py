@@ -202,13 +202,15 @@ class Ensemble:
         return (self[i] for i in range(len(self)))
 
     def summary(self) -> pd.DataFrame:
-        """One row per seed: ``seed``, ``loss``, then the task's scalar metrics."""
+        """One row per seed: ``seed``, ``loss``, the task's scalar metrics, then ``converged``
+        (the task's success criterion)."""
         rows = {
             "seed": self.seeds,
             "loss": np.mean(self.histories[:, -LOSS_TAIL:], axis=1),
         }
         for name in self.task.metric_names:
             rows[name] = np.asarray(self.metrics[name])
+        rows["converged"] = [self.task.success(self[i].metrics) for i in range(len(self))]
         return pd.DataFrame(rows)
 
     def save(self, out_dir: Any, *, figures: bool = True, progress: bool = False) -> Any:
@@ -216,6 +218,19 @@ class Ensemble:
         from grnsearch.io import save_ensemble
 
         return save_ensemble(self, out_dir, figures=figures, progress=progress)
+
+
+def concat_ensembles(parts: Sequence[Ensemble]) -> Ensemble:
+    """One ensemble from several of the same task and configuration (seeds in the given order)."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    if any(p.task != first.task or p.config != first.config for p in parts):
+        raise GrnsearchError("only ensembles of one task and configuration can be joined")
+    models = jax.tree.map(lambda *xs: jnp.concatenate(xs), *[p.models for p in parts])
+    metrics = {k: np.concatenate([p.metrics[k] for p in parts]) for k in first.metrics}
+    return Ensemble(first.task, first.config, [s for p in parts for s in p.seeds], models,
+                    np.concatenate([p.histories for p in parts]), metrics, max(p.wall_time for p in parts))
 
 
 def _resolve_seeds(seeds: int | Sequence[int], seed: int) -> list[int]:

@@ -8,9 +8,12 @@ from typing import Any
 from grnsearch.errors import GrnsearchError
 from grnsearch.tasks.adaptation import AdaptationTask, adaptation
 from grnsearch.tasks.base import Conditions, DemoCondition, Task
+from grnsearch.tasks.oscillation import OscillationTask, oscillation, oscillation3
 
 _REGISTRY: dict[str, Callable[..., Task]] = {
     "adaptation": adaptation,
+    "oscillation": oscillation,
+    "oscillation3": oscillation3,
 }
 
 
@@ -26,4 +29,15 @@ def get(name: str, **params: Any) -> Task:
     return _REGISTRY[name](**params)
 
 
-__all__ = ["AdaptationTask", "Conditions", "DemoCondition", "Task", "adaptation", "get", "names"]
+__all__ = [
+    "AdaptationTask",
+    "Conditions",
+    "DemoCondition",
+    "OscillationTask",
+    "Task",
+    "adaptation",
+    "get",
+    "names",
+    "oscillation",
+    "oscillation3",
+]

@@ -52,6 +52,9 @@ class Task:
     # iterations of each sparsification retraining (sparse networks train more slowly);
     # None = defaults.iterations
     sparsify_iterations: int | None = None
+    # metrics drawn as a band (label, low metric, high metric) against the sparsification step,
+    # as the paper's Fig. 4a; empty = every scalar metric as a line
+    path_bands: tuple[tuple[str, str, str], ...] = ()
 
     # ---- node bookkeeping -------------------------------------------------------------
     @property
