@@ -40,7 +40,7 @@ def test_oscillation_conditions_and_criterion():
                    {"plateau": 0.65}, {"basal": 0.2}):
         assert not task.success({**good, **change}), change
     inputs, dt = task.mutation_conditions()
-    assert inputs.shape == (4, 120, 2) and np.all(inputs[:, :60] == 0)
+    assert inputs.shape == (4, 120, 2) and np.all(inputs[:, :60] == 0) and dt == 0.2
     assert grnsearch.tasks.oscillation3().genes == ("g1", "g2", "g3")
 
 

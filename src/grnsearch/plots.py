@@ -118,8 +118,9 @@ REPRESSION_COLOUR = "tab:red"
 def _node_positions(inputs: tuple[str, ...], genes: tuple[str, ...]) -> dict[str, np.ndarray]:
     """Inputs in a row on top, genes on a circle below (a row of two for two genes)."""
     pos = {}
+    top = 1.3 if len(genes) <= 2 else 1.9
     for k, name in enumerate(inputs):
-        pos[name] = np.array([(k - (len(inputs) - 1) / 2) * 1.2, 1.3])
+        pos[name] = np.array([(k - (len(inputs) - 1) / 2) * 1.2, top])
     n = len(genes)
     for k, name in enumerate(genes):
         if n <= 2:
@@ -231,8 +232,8 @@ def plot_sparsify_path(path, file: Path) -> list[Path]:
     with each step's network drawn under it."""
     steps = path.steps
     names = path.task.metric_names
-    fig = plt.figure(figsize=(max(4.5, 1.9 * len(steps)), 5.2))
-    grid = fig.add_gridspec(2, len(steps), height_ratios=[1.0, 1.3], hspace=0.05, wspace=0.0)
+    fig = plt.figure(figsize=(max(4.5, 1.9 * len(steps)), 5.6))
+    grid = fig.add_gridspec(2, len(steps), height_ratios=[1.0, 1.4], hspace=0.3, wspace=0.0)
     top = fig.add_subplot(grid[0, :])
     x = np.arange(1, len(steps) + 1)
     ok = np.array([s.success for s in steps])
