@@ -189,6 +189,19 @@ def _cmd_study(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_distribution_options(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--workers", type=_positive_int, default=None, help=f"run {what} on a local Dask cluster of N processes")
+    p.add_argument("--scheduler", default=None, metavar="ADDR",
+                   help=f"run {what} on an existing Dask scheduler (tcp://host:port)")
+
+
+def _add_output_options(p: argparse.ArgumentParser, default_dir: str) -> None:
+    p.add_argument("--out", type=Path, default=None, help=f"output directory (default {default_dir})")
+    p.add_argument("--overwrite", action="store_true", help="allow a non-empty --out and replace its runs")
+    p.add_argument("--no-figures", action="store_true", help="skip figures")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``grnsearch`` command."""
     from grnsearch import tasks
@@ -211,10 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--block", nargs="+", default=[], metavar="SRC->TGT", help="links held at zero while training")
     p.add_argument("--solver", choices=SOLVERS, default=None, help="euler (paper) or ode (adaptive Diffrax solver)")
     p.add_argument("--noise", type=float, default=None, help="std of Gaussian noise on f while training (default: the task's)")
-    p.add_argument("--out", type=Path, default=None, help="output directory (default runs/TASK-<time>)")
-    p.add_argument("--overwrite", action="store_true", help="allow a non-empty --out and replace its runs")
-    p.add_argument("--no-figures", action="store_true", help="skip the per-run figures")
-    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_output_options(p, "runs/TASK-<time>")
     p.set_defaults(handler=_cmd_train)
 
     p = sub.add_parser("mutate", help="read the signed network out of trained runs by link knockdown",
@@ -249,12 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="models trained per step; the one closest to the previous network is kept (default 3)")
     p.add_argument("--lam", type=_lam, default=0.9,
                    help="knockdown factor of each step's topology read-out (default 0.9; the paper's Fig. 4 used 0.5)")
-    p.add_argument("--workers", type=_positive_int, default=None, help="run seeds on a local Dask cluster of N processes")
-    p.add_argument("--scheduler", default=None, metavar="ADDR", help="run seeds on an existing Dask scheduler (tcp://host:port)")
-    p.add_argument("--out", type=Path, default=None, help="output directory (default runs/TASK-sparsify-<time>)")
-    p.add_argument("--overwrite", action="store_true", help="allow a non-empty --out")
-    p.add_argument("--no-figures", action="store_true", help="skip figures")
-    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_distribution_options(p, "seeds")
+    _add_output_options(p, "runs/TASK-sparsify-<time>")
     p.set_defaults(handler=_cmd_sparsify)
 
     p = sub.add_parser("study", help="train many seeds, mutate every model, and count topologies",
@@ -270,12 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--arch", choices=ARCHITECTURES, default=None, help="MLP architecture (default: the task's)")
     p.add_argument("--iterations", type=_positive_int, default=None, help="training iterations (default: the task's)")
     p.add_argument("--noise", type=float, default=None, help="std of noise on f while training (default: the task's)")
-    p.add_argument("--workers", type=_positive_int, default=None, help="train on a local Dask cluster of N processes")
-    p.add_argument("--scheduler", default=None, metavar="ADDR", help="train on an existing Dask scheduler")
-    p.add_argument("--out", type=Path, default=None, help="output directory (default runs/TASK-study-<time>)")
-    p.add_argument("--overwrite", action="store_true", help="allow a non-empty --out")
-    p.add_argument("--no-figures", action="store_true", help="skip figures")
-    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_distribution_options(p, "training")
+    _add_output_options(p, "runs/TASK-study-<time>")
     p.set_defaults(handler=_cmd_study)
     return parser
 
