@@ -59,15 +59,29 @@ def prepare_output_dir(out: Path | None, default_name: str, overwrite: bool) -> 
     return out
 
 
+def _blocked_links(task, texts: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """``--block`` values as (source, target) pairs, each checked against the task's nodes."""
+    from grnsearch.config import parse_link
+
+    blocked = tuple(parse_link(text) for text in texts)
+    for link in blocked:
+        task.check_link(link, "--block")
+    return blocked
+
+
+def _where(args: argparse.Namespace) -> str:
+    """Where jobs run, for the start-up message."""
+    if args.scheduler:
+        return f"on {args.scheduler}"
+    return f"on {args.workers} local workers" if args.workers else "in-process"
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
     from grnsearch import tasks
-    from grnsearch.config import parse_link
     from grnsearch.train import train
 
     task = tasks.get(args.task)
-    blocked = tuple(parse_link(text) for text in args.block)
-    for link in blocked:
-        task.check_link(link, "--block")
+    blocked = _blocked_links(task, args.block)
     config = task.defaults.replace(arch=args.arch, iterations=args.iterations, solver=args.solver,
                                    blocked=blocked, noise=args.noise)
     out = prepare_output_dir(args.out, args.task, args.overwrite)
@@ -131,21 +145,17 @@ def _cmd_mutate(args: argparse.Namespace) -> int:
 
 def _cmd_sparsify(args: argparse.Namespace) -> int:
     from grnsearch import tasks
-    from grnsearch.config import parse_link
     from grnsearch.export import write_sparsify_outputs
     from grnsearch.sparsify import sparsify
 
     task = tasks.get(args.task)
-    blocked = tuple(parse_link(text) for text in args.block)
-    for link in blocked:
-        task.check_link(link, "--block")
+    blocked = _blocked_links(task, args.block)
     config = task.defaults.replace(iterations=task.sparsify_iterations).replace(
         arch=args.arch, iterations=args.iterations, blocked=blocked)
     out = prepare_output_dir(args.out, f"{args.task}-sparsify", args.overwrite)
     progress = _show_progress(args.quiet)
     if not args.quiet:
-        where = (f"on {args.scheduler}" if args.scheduler else
-                 f"on {args.workers} local workers" if args.workers else "in-process")
+        where = _where(args)
         print(f"grnsearch: sparsifying {task.name} for {args.seeds} seed(s), {config.iterations} iterations "
               f"per step, {where} -> {out}", file=sys.stderr)
     paths = sparsify(task, args.seeds, seed=args.seed, config=config, protect_inputs=args.protect_inputs,
@@ -171,8 +181,7 @@ def _cmd_study(args: argparse.Namespace) -> int:
     out = prepare_output_dir(args.out, f"{args.task}-study", args.overwrite)
     progress = _show_progress(args.quiet)
     if not args.quiet:
-        where = (f"on {args.scheduler}" if args.scheduler else
-                 f"on {args.workers} local workers" if args.workers else "in-process")
+        where = _where(args)
         print(f"grnsearch: study of {task.name}: {args.seeds} runs, {config.iterations} iterations, "
               f"noise {config.noise}, {where} -> {out}", file=sys.stderr)
     result = run_study(task, args.seeds, seed=args.seed, config=config, lam=args.lam, cutoff=args.cutoff,
@@ -187,6 +196,17 @@ def _cmd_study(args: argparse.Namespace) -> int:
         print(table.head(10).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         print(f"done in {result.wall_time:.1f} s; wrote {out}/study.csv, topologies.csv, summary.json")
     return 0
+
+
+def _add_task_options(p: argparse.ArgumentParser, seeds: int, what: str, iterations_help: str) -> None:
+    from grnsearch import tasks
+    from grnsearch.model import ARCHITECTURES
+
+    p.add_argument("task", metavar="TASK", help=f"task name: {', '.join(tasks.names())}")
+    p.add_argument("--seeds", type=_positive_int, default=seeds, help=f"number of {what} (default {seeds})")
+    p.add_argument("--seed", type=_int, default=0, help="first seed; the others follow as seed+1, ... (default 0)")
+    p.add_argument("--arch", choices=ARCHITECTURES, default=None, help="MLP architecture (default: the task's)")
+    p.add_argument("--iterations", type=_positive_int, default=None, help=iterations_help)
 
 
 def _add_distribution_options(p: argparse.ArgumentParser, what: str) -> None:
@@ -204,8 +224,6 @@ def _add_output_options(p: argparse.ArgumentParser, default_dir: str) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``grnsearch`` command."""
-    from grnsearch import tasks
-    from grnsearch.model import ARCHITECTURES
     from grnsearch.simulate import SOLVERS
 
     parser = argparse.ArgumentParser(
@@ -216,11 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", help="train an ensemble of models on a task",
                        description="Train one model per seed on TASK; writes DIR/seed-<k>/ and DIR/summary.csv.")
-    p.add_argument("task", metavar="TASK", help=f"task name: {', '.join(tasks.names())}")
-    p.add_argument("--seeds", type=_positive_int, default=8, help="number of models (default 8)")
-    p.add_argument("--seed", type=_int, default=0, help="first seed; models use seed, seed+1, ... (default 0)")
-    p.add_argument("--arch", choices=ARCHITECTURES, default=None, help="MLP architecture (default: the task's)")
-    p.add_argument("--iterations", type=_positive_int, default=None, help="training iterations (default: the task's)")
+    _add_task_options(p, 8, "models", "training iterations (default: the task's)")
     p.add_argument("--block", nargs="+", default=[], metavar="SRC->TGT", help="links held at zero while training")
     p.add_argument("--solver", choices=SOLVERS, default=None, help="euler (paper) or ode (adaptive Diffrax solver)")
     p.add_argument("--noise", type=float, default=None, help="std of Gaussian noise on f while training (default: the task's)")
@@ -245,14 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Per seed: train, delete the link whose knockout changes its target least, "
                                    "retrain with it blocked, until the task fails. Writes DIR/seed-<k>/step-<n>/, "
                                    "DIR/seed-<k>/path.csv and a figure per seed.")
-    p.add_argument("task", metavar="TASK", help=f"task name: {', '.join(tasks.names())}")
-    p.add_argument("--seeds", type=_positive_int, default=5, help="number of paths (default 5)")
-    p.add_argument("--seed", type=_int, default=0, help="first seed (default 0)")
+    _add_task_options(p, 5, "paths", "training iterations per step (default: the task's sparsification setting)")
     p.add_argument("--block", nargs="+", default=[], metavar="SRC->TGT", help="links excluded from the start")
     p.add_argument("--protect-inputs", action="store_true", help="never delete links from inputs")
-    p.add_argument("--arch", choices=ARCHITECTURES, default=None, help="MLP architecture (default: the task's)")
-    p.add_argument("--iterations", type=_positive_int, default=None,
-                   help="training iterations per step (default: the task's sparsification setting)")
     p.add_argument("--tries", type=_positive_int, default=None,
                    help="deletions to try, weakest first, before a path stops (default: all)")
     p.add_argument("--restarts", type=_positive_int, default=3,
@@ -267,14 +276,10 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Ensemble study (the paper's Fig. 3d-e): writes DIR/study.csv, "
                                    "DIR/topologies.csv, DIR/summary.json, the cutoff scan and a figure of the "
                                    "most frequent topologies.")
-    p.add_argument("task", metavar="TASK", help=f"task name: {', '.join(tasks.names())}")
-    p.add_argument("--seeds", type=_positive_int, default=200, help="number of runs (default 200)")
-    p.add_argument("--seed", type=_int, default=0, help="first seed (default 0)")
+    _add_task_options(p, 200, "runs", "training iterations (default: the task's)")
     p.add_argument("--lam", type=_lam, default=0.9, help="knockdown factor of the link test (default 0.9)")
     p.add_argument("--cutoff", type=_cutoff, default="auto",
                    help="|strength| at or below which a link is absent, or 'auto' (default)")
-    p.add_argument("--arch", choices=ARCHITECTURES, default=None, help="MLP architecture (default: the task's)")
-    p.add_argument("--iterations", type=_positive_int, default=None, help="training iterations (default: the task's)")
     p.add_argument("--noise", type=float, default=None, help="std of noise on f while training (default: the task's)")
     _add_distribution_options(p, "training")
     _add_output_options(p, "runs/TASK-study-<time>")

@@ -66,6 +66,7 @@ def write_mutation_outputs(run_dirs: list[Path], models: list[Any], report: Any,
 
     from grnsearch import plots
     from grnsearch.mutation import knockout_trajectories
+    from grnsearch.study import topology_table
 
     details = {"lam": report.lam, "mode": report.mode, "cutoff": report.cutoff, "cutoff_rule": report.cutoff_rule}
     topologies = report.topologies
@@ -83,8 +84,6 @@ def write_mutation_outputs(run_dirs: list[Path], models: list[Any], report: Any,
     by_parent: dict[Path, list[int]] = {}
     for k, run_dir in enumerate(run_dirs):
         by_parent.setdefault(Path(run_dir).resolve().parent, []).append(k)
-    from grnsearch.study import topology_table
-
     for parent, members in by_parent.items():
         if len(members) < 2:
             continue

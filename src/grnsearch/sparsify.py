@@ -5,10 +5,10 @@ One path per seed: train with every allowed link, then repeat: knock out every a
 turn, delete the one whose knockout changes its target gene least (mean squared change over the
 task's mutation conditions), retrain from scratch (same seed) with that link blocked, and record
 the step's model, topology and metrics. Each step trains a few restarts as one vectorised
-ensemble and keeps the successful one closest to the previous network. Where the paper stops as soon as a retrained model fails
-the task, a failed deletion here falls back to the next-weakest link (up to ``tries`` of them),
-so a path ends only when no single further deletion can be learned, or no deletable link is
-left. Input links can be protected from deletion.
+ensemble and keeps the successful one closest to the previous network. Where the paper stops
+as soon as a retrained model fails the task, a failed deletion here falls back to the
+next-weakest link (up to ``tries`` of them), so a path ends only when no single further
+deletion can be learned, or no deletable link is left. Input links can be protected from deletion.
 
 Paths of different seeds are independent jobs (``grnsearch.distributed``); each is computed the
 same way wherever it runs, so a seed gives the same path in-process and on any Dask worker.
@@ -29,7 +29,7 @@ from grnsearch.errors import GrnsearchError
 from grnsearch.mutation import analyse, knockout_changes
 from grnsearch.tasks.base import Task
 from grnsearch.topology import Topology
-from grnsearch.train import TrainedModel, train
+from grnsearch.train import TrainedModel, resolve_seeds, train
 
 
 @dataclass
@@ -105,7 +105,7 @@ def _train_step(task: Task, seed: int, config: TrainConfig, blocked: list[tuple[
     seeds = [seed + r * RESTART_STRIDE for r in range(restarts)]
     ensemble = train(task, seeds, config=config.replace(blocked=tuple(blocked)))
     reports = [analyse([trained], lam=lam, mode="trajectory", cutoff=cutoff) for trained in ensemble]
-    successes = [task.success(trained.metrics) for trained in ensemble]
+    successes = ensemble.converged
     losses = ensemble.summary()["loss"].to_numpy()
 
     topologies = [report.topologies[0] for report in reports]
@@ -124,7 +124,7 @@ def _train_step(task: Task, seed: int, config: TrainConfig, blocked: list[tuple[
     trained, report = ensemble[best], reports[best]
     changes = knockout_changes(trained.model, task, link_scale=trained.link_scale, solver=trained.config.solver)
     return SparsifyStep(number, trained, report.strengths[0], report.topologies[0], report.cutoff, changes,
-                        removed, successes[best], best, int(sum(successes)))
+                        removed, bool(successes[best]), best, int(successes.sum()))
 
 
 def _without(topology: Topology, link: tuple[str, str]) -> Topology:
@@ -192,9 +192,7 @@ def sparsify(task: Task, seeds: int | Sequence[int] = 5, *, seed: int = 0, confi
     ``config`` defaults to the task's, with the task's ``sparsify_iterations``; ``overrides``
     replace single training settings (``iterations``, ``blocked`` ...).
     """
-    from grnsearch.train import _resolve_seeds
-
-    seed_list = _resolve_seeds(seeds, seed)
+    seed_list = resolve_seeds(seeds, seed)
     config = (config or task.defaults.replace(iterations=task.sparsify_iterations)).replace(**overrides)
     for link in config.blocked:
         task.check_link(link)

@@ -229,10 +229,10 @@ def run_study(task, seeds: int | Sequence[int] = 200, *, seed: int = 0, config=N
 
     from grnsearch.distributed import dask_client, run_jobs
     from grnsearch.mutation import choose_cutoff, ensemble_link_strengths
-    from grnsearch.train import _resolve_seeds, concat_ensembles
+    from grnsearch.train import concat_ensembles, resolve_seeds
 
     start = time.perf_counter()
-    seed_list = _resolve_seeds(seeds, seed)
+    seed_list = resolve_seeds(seeds, seed)
     config = (config or task.defaults).replace(**overrides)
     for link in config.blocked:
         task.check_link(link)
@@ -242,7 +242,7 @@ def run_study(task, seeds: int | Sequence[int] = 200, *, seed: int = 0, config=N
         parts = run_jobs(_train_chunk, [(task, c, config) for c in chunks], client, progress=progress,
                          desc="training chunks")
     ensemble = concat_ensembles(parts)
-    converged = np.asarray([task.success(m.metrics) for m in ensemble], dtype=bool)
+    converged = ensemble.converged
     scales = np.broadcast_to(np.asarray(task.link_scale(config.blocked)),
                              (len(ensemble), len(task.sources), len(task.genes)))
     strengths = ensemble_link_strengths(ensemble.models, task, scales, lam, "trajectory", solver=config.solver)

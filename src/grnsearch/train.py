@@ -194,9 +194,18 @@ class Ensemble:
             seed=self.seeds[i],
             model=_take(self.models, i),
             history=self.histories[i],
-            metrics={k: np.asarray(v[i]).tolist() for k, v in self.metrics.items()},
+            metrics=self.metrics_of(i),
             wall_time=self.wall_time,
         )
+
+    def metrics_of(self, i: int) -> dict[str, Any]:
+        """Model i's metrics as plain Python values."""
+        return {k: np.asarray(v[i]).tolist() for k, v in self.metrics.items()}
+
+    @property
+    def converged(self) -> np.ndarray:
+        """Whether each model meets the task's success criterion, (n_seeds,) bool."""
+        return np.asarray([self.task.success(self.metrics_of(i)) for i in range(len(self))], dtype=bool)
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
@@ -210,7 +219,7 @@ class Ensemble:
         }
         for name in self.task.metric_names:
             rows[name] = np.asarray(self.metrics[name])
-        rows["converged"] = [self.task.success(self[i].metrics) for i in range(len(self))]
+        rows["converged"] = self.converged
         return pd.DataFrame(rows)
 
     def save(self, out_dir: Any, *, figures: bool = True, progress: bool = False) -> Any:
@@ -233,7 +242,8 @@ def concat_ensembles(parts: Sequence[Ensemble]) -> Ensemble:
                     np.concatenate([p.histories for p in parts]), metrics, max(p.wall_time for p in parts))
 
 
-def _resolve_seeds(seeds: int | Sequence[int], seed: int) -> list[int]:
+def resolve_seeds(seeds: int | Sequence[int], seed: int) -> list[int]:
+    """Seeds ``seed .. seed + seeds - 1`` for a count, or the given distinct seeds."""
     if isinstance(seeds, (int, np.integer)):
         if seeds <= 0:
             raise GrnsearchError(f"seeds must be a positive whole number, got {seeds}")
@@ -319,7 +329,7 @@ def train(
         ens = grnsearch.train(grnsearch.tasks.adaptation(), seeds=8, arch="shared")
         ens.summary()
     """
-    seed_list = _resolve_seeds(seeds, seed)
+    seed_list = resolve_seeds(seeds, seed)
     config = (config or task.defaults).replace(**overrides)
     scale = task.link_scale(config.blocked)
     scales = jnp.broadcast_to(scale, (len(seed_list), *scale.shape))
