@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import functools
 import itertools
+from dataclasses import dataclass
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from grnsearch.topology import signs_connected
+from grnsearch.errors import GrnsearchError
+from grnsearch.topology import Topology, signs_connected
 
 SCREEN_DT = 0.25
 SCREEN_STEPS = 200
@@ -33,6 +36,80 @@ def hill_synthesis(x: jax.Array, signs: jax.Array, K: jax.Array, b: jax.Array, n
     activation = jnp.sum(jnp.where(signs == 1, b * occupancy, 0.0), axis=0)
     repression = jnp.prod(jnp.where(signs == -1, 1.0 - occupancy, 1.0), axis=0)
     return activation * repression
+
+
+@dataclass(frozen=True)
+class HillModel:
+    """A Hill-function model of one signed topology with one parameter set.
+
+    ``K`` and ``b`` are (n_sources, n_genes) like the sign matrix; entries of absent links are
+    ignored (stored as NaN in :meth:`to_dict`), and ``b`` of a repression is unused.
+    """
+
+    topology: Topology
+    K: np.ndarray
+    b: np.ndarray
+    n: float = 2.0
+
+    def __post_init__(self) -> None:
+        shape = self.topology.signs.shape
+        for name in ("K", "b"):
+            value = np.asarray(getattr(self, name), dtype=np.float64)
+            if value.shape != shape:
+                raise GrnsearchError(f"Hill parameter {name} has shape {value.shape}, expected {shape}")
+            object.__setattr__(self, name, value)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return self.topology.sources
+
+    @property
+    def genes(self) -> tuple[str, ...]:
+        return self.topology.genes
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.topology.inputs
+
+    def synthesis(self, x: np.ndarray) -> np.ndarray:
+        """Synthesis rates f (n_genes,) at source values ``x`` = [inputs, genes]."""
+        return np.asarray(hill_synthesis(jnp.asarray(x, jnp.float32), jnp.asarray(self.topology.signs),
+                                         jnp.asarray(self.K, jnp.float32),
+                                         jnp.asarray(self.b, jnp.float32), self.n))
+
+    def simulate(self, inputs: np.ndarray, dt: float, start: np.ndarray) -> np.ndarray:
+        """Euler trajectories (conditions, steps + 1, n_genes), starting row included, for inputs
+        (conditions, steps, n_inputs)."""
+        signs = jnp.asarray(self.topology.signs)
+        traj = simulate_hill(signs, jnp.asarray(self.K, jnp.float32), jnp.asarray(self.b, jnp.float32),
+                             jnp.asarray(inputs, jnp.float32), dt, jnp.asarray(start, jnp.float32), self.n)
+        first = np.broadcast_to(np.asarray(start, np.float32), (traj.shape[0], 1, traj.shape[2]))
+        return np.concatenate([first, np.asarray(traj)], axis=1)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: topology key, sources, genes, n, and K and b per present link."""
+        present = self.topology.signs != 0
+        links = {
+            f"{self.sources[i]}->{self.genes[j]}": {
+                "sign": int(self.topology.signs[i, j]), "K": float(self.K[i, j]), "b": float(self.b[i, j])
+            }
+            for i, j in zip(*np.nonzero(present), strict=True)
+        }
+        return {"topology": self.topology.key, "sources": list(self.sources), "genes": list(self.genes),
+                "n": self.n, "links": links}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> HillModel:
+        """Inverse of :meth:`to_dict`."""
+        sources, genes = tuple(data["sources"]), tuple(data["genes"])
+        shape = (len(sources), len(genes))
+        signs = np.zeros(shape, np.int8)
+        K, b = np.ones(shape), np.ones(shape)
+        for name, link in data["links"].items():
+            src, tgt = name.split("->")
+            i, j = sources.index(src), genes.index(tgt)
+            signs[i, j], K[i, j], b[i, j] = link["sign"], link["K"], link["b"]
+        return cls(Topology(signs, sources, genes), K, b, float(data["n"]))
 
 
 def simulate_hill(signs: jax.Array, K: jax.Array, b: jax.Array, inputs: jax.Array, dt: float,
