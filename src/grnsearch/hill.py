@@ -95,7 +95,7 @@ class HillModel:
             }
             for i, j in zip(*np.nonzero(present), strict=True)
         }
-        return {"topology": self.topology.key, "sources": list(self.sources), "genes": list(self.genes),
+        return {"topology": self.topology.key(), "sources": list(self.sources), "genes": list(self.genes),
                 "n": self.n, "links": links}
 
     @classmethod
