@@ -4,7 +4,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from grnsearch import hill
+from grnsearch import hill, screen
 from grnsearch.topology import Topology
 
 SOURCES, GENES = ("I1", "I2", "g1", "g2"), ("g1", "g2")
@@ -37,10 +37,10 @@ def test_enumeration_counts_2304_connected_topologies():
 def test_robust_topology_oscillates_and_one_without_feedback_does_not():
     key = jax.random.PRNGKey(0)
     robust = Topology.from_key("I1->g2:+ I2->g1:+ g1->g1:+ g1->g2:- g2->g1:+ g2->g2:+", SOURCES, GENES)
-    found = hill.count_successful_sets(robust.signs, key, samples=20_000)
+    found = screen.count_successful_sets(robust.signs, key, samples=20_000)
     assert found >= 2  # the authors found 142 of 160,000
     no_feedback = Topology.from_key("I1->g1:+ I2->g1:+ g1->g1:+ g1->g2:+ g2->g2:-", SOURCES, GENES)
-    assert hill.count_successful_sets(no_feedback.signs, key, samples=20_000) == 0
+    assert screen.count_successful_sets(no_feedback.signs, key, samples=20_000) == 0
 
 
 def test_success_criterion_on_hand_made_trajectories():
@@ -49,8 +49,9 @@ def test_success_criterion_on_hand_made_trajectories():
     wave = 0.5 + 0.3 * np.sin(2 * np.pi * t / 12)
     high = np.full(200, 0.7)
     traj = jnp.asarray(np.stack([rest, wave, high])[:, :, None])
-    assert bool(hill.oscillation_success(traj))
+    paper = screen.OscillationScreen()
+    assert bool(screen.trajectory_success(paper, traj))
     flat = jnp.asarray(np.stack([rest, high, high])[:, :, None])
-    assert not bool(hill.oscillation_success(flat))
+    assert not bool(screen.trajectory_success(paper, flat))
     low_plateau = jnp.asarray(np.stack([rest, wave, np.full(200, 0.3)])[:, :, None])
-    assert not bool(hill.oscillation_success(low_plateau))
+    assert not bool(screen.trajectory_success(paper, low_plateau))

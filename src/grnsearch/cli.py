@@ -198,6 +198,100 @@ def _cmd_study(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_search(args: argparse.Namespace) -> int:
+    from grnsearch import tasks
+    from grnsearch.search import run_search, task_screen
+
+    task = tasks.get(args.task)
+    task_screen(task)
+    out = args.out
+    if out is None:
+        if args.resume:
+            raise GrnsearchError("--resume needs --out DIR: the directory of the search to continue")
+        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        out = Path("runs") / f"{args.task}-search-{stamp}"
+    if not args.quiet:
+        print(f"grnsearch: Hill search of {task.name}: {args.samples} parameter sets per topology, seed "
+              f"{args.seed}, {_where(args)} -> {out}", file=sys.stderr)
+    result = run_search(task, samples=args.samples, seed=args.seed, out=out, resume=args.resume,
+                        workers=args.workers, scheduler=args.scheduler, progress=_show_progress(args.quiet))
+    if not args.quiet:
+        summary = result.summary()
+        by_links = ", ".join(f"{n} with {k} links" for k, n in summary["successful_by_links"].items())
+        print(f"{summary['successful_topologies']} of {summary['topologies']} topologies succeed"
+              f"{f' ({by_links})' if by_links else ''}; successful sets per topology "
+              f"{summary['successful_sets_min']} to {summary['successful_sets_max']}")
+        print(f"done in {result.wall_time:.1f} s; wrote {out}/search.csv, successes.csv, summary.json")
+    return 0
+
+
+def _run_topology(run_dir: Path, trained, override: str | None):
+    """The topology to check: --topology, else the run's topology.json from 'grnsearch mutate',
+    else a fresh link test of this one model (automatic cutoff)."""
+    import json
+
+    from grnsearch.mutation import analyse
+    from grnsearch.topology import Topology
+
+    task = trained.task
+    if override is not None:
+        return Topology.from_key(override, task.sources, task.genes), "--topology"
+    saved = run_dir / "topology.json"
+    if saved.is_file():
+        return Topology.from_key(json.loads(saved.read_text())["key"], task.sources, task.genes), str(saved)
+    return analyse([trained]).topologies[0], "link test of this run (no topology.json; run 'grnsearch mutate' to choose the cutoff)"
+
+
+def _cmd_hill_check(args: argparse.Namespace) -> int:
+    from grnsearch.export import write_hill_check
+    from grnsearch.hill_fit import fit_hill
+    from grnsearch.io import load_run
+
+    run_dir = Path(args.run_dir)
+    trained = load_run(run_dir)
+    topology, origin = _run_topology(run_dir, trained, args.topology)
+    if topology.n_links == 0:
+        raise GrnsearchError(f"{run_dir}: the topology has no links; nothing to convert")
+    if not args.quiet:
+        print(f"grnsearch: Hill model of {topology.key()} (from {origin})", file=sys.stderr)
+    fit = fit_hill(trained.task, topology, seed=args.seed)
+    out = write_hill_check(run_dir, trained, fit, figures=not args.no_figures)
+    if not args.quiet:
+        verdict = "performs" if fit.performs else "does NOT perform"
+        detail = ", ".join(f"{k} {v:.4g}" for k, v in fit.metrics.items() if isinstance(v, float))
+        extra = ", ".join(f"{k} {v}" for k, v in fit.details.items() if not isinstance(v, float))
+        print(f"the Hill model {verdict} the task {trained.task.name} ({fit.method}: {extra}; {detail})")
+        print(f"wrote {out}/hill_check.json, hill_model.xml (SBML), hill_model.antimony"
+              f"{'' if args.no_figures else ', hill_vs_rnn.png'}")
+    return 0 if fit.performs else 1
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    import json
+
+    from grnsearch import plots
+    from grnsearch.compare import compare_directories
+    from grnsearch.io import atomic_directory, write_atomic
+
+    result = compare_directories(args.study_dir, args.search_dir)
+    out = Path(args.out) if args.out is not None else Path(args.study_dir) / "compare"
+    with atomic_directory(out) as tmp:
+        write_atomic(tmp / "compare.json", json.dumps(result.as_dict(), indent=2))
+        write_atomic(tmp / "topologies.csv", result.table.to_csv(index=False))
+        if not args.no_figures:
+            plots.plot_comparison(result, tmp / "rnn_vs_hill")
+    if not args.quiet:
+        print(f"{result.runs} converged runs, {result.rnn_topologies} distinct RNN topologies; "
+              f"{result.hill_topologies} successful Hill topologies")
+        print(f"both {result.both}, RNN only {result.rnn_only} ({result.one_link_away} of them one link "
+              f"from a Hill topology), Hill only {result.hill_only}")
+        print(f"probability over runs: direct {100 * result.direct_probability:.1f}%, within one link "
+              f"{100 * result.near_probability:.1f}% (paper: 38.3% and 54.9%); RNN topologies hold "
+              f"{100 * result.hill_sets_covered:.1f}% of the Hill search's successful sets")
+        print(f"wrote {out}/compare.json, topologies.csv{'' if args.no_figures else ', rnn_vs_hill.png'}")
+    return 0
+
+
 def _add_task_options(p: argparse.ArgumentParser, seeds: int, what: str, iterations_help: str) -> None:
     from grnsearch import tasks
     from grnsearch.model import ARCHITECTURES
@@ -284,6 +378,46 @@ def build_parser() -> argparse.ArgumentParser:
     _add_distribution_options(p, "training")
     _add_output_options(p, "runs/TASK-study-<time>")
     p.set_defaults(handler=_cmd_study)
+
+    p = sub.add_parser("search", help="exhaustive Hill-function search over every topology",
+                       description="Screen every connected topology of TASK's nodes with random Hill "
+                                   "parameter sets (the paper's Fig. 3d); writes DIR/search.csv (one row "
+                                   "per topology), DIR/successes.csv and DIR/summary.json.")
+    p.add_argument("task", metavar="TASK", help="task with a Hill-search criterion (oscillation)")
+    p.add_argument("--samples", type=_positive_int, default=160_000,
+                   help="random parameter sets per topology (default 160000, the paper's)")
+    p.add_argument("--seed", type=_int, default=0, help="random seed of the parameter sets (default 0)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the interrupted search in --out DIR (same settings required)")
+    _add_distribution_options(p, "topology chunks")
+    p.add_argument("--out", type=Path, default=None, help="output directory (default runs/TASK-search-<time>)")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.set_defaults(handler=_cmd_search)
+
+    p = sub.add_parser("hill-check", help="convert a trained run's topology to a Hill-function model",
+                       description="Fit a Hill-function model (n = 2) of the run's topology to its task, report "
+                                   "whether it performs the task (exit 0) or not (exit 1), and write "
+                                   "RUN_DIR/hill/: hill_check.json, hill_model.xml (SBML), "
+                                   "hill_model.antimony and a Hill-against-RNN figure.")
+    p.add_argument("run_dir", metavar="RUN_DIR", help="a run directory (seed-<k>) from train, study or sparsify")
+    p.add_argument("--topology", default=None, metavar="KEY",
+                   help="check this topology instead of the run's (e.g. 'I->g1:+ I->g2:+ g2->g1:-')")
+    p.add_argument("--seed", type=_int, default=0, help="seed of the parameter sampling (default 0)")
+    p.add_argument("--no-figures", action="store_true", help="skip the figure")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.set_defaults(handler=_cmd_hill_check)
+
+    p = sub.add_parser("compare", help="compare an RNN study with an exhaustive Hill search",
+                       description="Venn counts of RNN and Hill topologies, the share of converged runs "
+                                   "whose topology the Hill search found (direct) or is one link from "
+                                   "(near), and the paper's Fig. 3f. Writes DIR/compare.json, "
+                                   "DIR/topologies.csv and DIR/rnn_vs_hill.png.")
+    p.add_argument("study_dir", metavar="STUDY_DIR", help="output of 'grnsearch study'")
+    p.add_argument("search_dir", metavar="SEARCH_DIR", help="output of 'grnsearch search' on the same task")
+    p.add_argument("--out", type=Path, default=None, help="output directory (default STUDY_DIR/compare)")
+    p.add_argument("--no-figures", action="store_true", help="skip the figure")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.set_defaults(handler=_cmd_compare)
     return parser
 
 
@@ -297,7 +431,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"grnsearch: error: {err}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("grnsearch: interrupted; runs not yet written were discarded", file=sys.stderr)
+        if args.command == "search":
+            print("grnsearch: interrupted; finished topology chunks are kept: run the same command with "
+                  "--out DIR --resume to continue", file=sys.stderr)
+        else:
+            print("grnsearch: interrupted; runs not yet written were discarded", file=sys.stderr)
         return 130
 
 

@@ -11,6 +11,7 @@ caller writes every file and the same jobs give the same output wherever they ru
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -46,19 +47,50 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
             client.close()
         return
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=":0") as cluster, Client(cluster) as client:
+                      dashboard_address=":0", env=_worker_environment(workers)) as cluster, \
+            Client(cluster) as client:
         yield client
+
+
+def _worker_environment(workers: int) -> dict[str, str]:
+    """Split the cores between local workers: each worker's JAX gets cores // workers host
+    devices (at least 1), instead of every worker claiming every core."""
+    per_worker = max(1, (os.cpu_count() or 1) // workers)
+    flags = " ".join(flag for flag in os.environ.get("XLA_FLAGS", "").split()
+                     if not flag.startswith("--xla_force_host_platform_device_count"))
+    if per_worker > 1:
+        flags = f"{flags} --xla_force_host_platform_device_count={per_worker}".strip()
+    return {"XLA_FLAGS": flags, "GRNSEARCH_HOST_DEVICES": str(per_worker)}
+
+
+def iter_jobs(fn: Callable[..., Any], jobs: Sequence[tuple], client: Any = None, *,
+              progress: bool = False, desc: str = "jobs") -> Iterator[tuple[int, Any]]:
+    """``(index, fn(*jobs[index]))`` for every job as it finishes, on ``client`` if given, so a
+    caller can save each result before the next arrives."""
+    with tqdm(total=len(jobs), disable=not progress, desc=desc, unit="job") as bar:
+        if client is None:
+            for index, job in enumerate(jobs):
+                result = fn(*job)
+                bar.update(1)
+                yield index, result
+            return
+        from dask.distributed import as_completed
+
+        futures = [client.submit(fn, *job, pure=False) for job in jobs]
+        order = {future.key: index for index, future in enumerate(futures)}
+        try:
+            for future in as_completed(futures):
+                result = future.result()
+                bar.update(1)
+                yield order[future.key], result
+        finally:
+            client.cancel(futures)
 
 
 def run_jobs(fn: Callable[..., Any], jobs: Sequence[tuple], client: Any = None, *,
              progress: bool = False, desc: str = "jobs") -> list[Any]:
     """``[fn(*job) for job in jobs]``, on ``client`` if given; results in job order."""
-    if client is None:
-        return [fn(*job) for job in tqdm(jobs, disable=not progress, desc=desc, unit="job")]
-    from dask.distributed import as_completed
-
-    futures = [client.submit(fn, *job, pure=False) for job in jobs]
-    with tqdm(total=len(futures), disable=not progress, desc=desc, unit="job") as bar:
-        for _ in as_completed(futures):
-            bar.update(1)
-    return client.gather(futures)
+    results: list[Any] = [None] * len(jobs)
+    for index, result in iter_jobs(fn, jobs, client, progress=progress, desc=desc):
+        results[index] = result
+    return results

@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from grnsearch.io import write_atomic
+from grnsearch.io import atomic_directory, write_atomic
 from grnsearch.topology import Topology
 
 
@@ -174,3 +174,22 @@ def write_study_outputs(result: Any, out_dir: Path, *, figures: bool = True, pro
     write_atomic(out_dir / "summary.json", json.dumps(summary, indent=2))
     write_atomic(out_dir / "study.csv", result.table().to_csv(index=False))
     return out_dir
+
+
+def write_hill_check(run_dir: Path, trained: Any, fit: Any, *, figures: bool = True) -> Path:
+    """``RUN_DIR/hill/``: hill_check.json (verdict, metrics, parameters), the model as SBML and
+    Antimony, and the Hill-against-RNN figure; written whole or not at all."""
+    from grnsearch import plots
+    from grnsearch.sbml import write_hill_exports
+
+    target = Path(run_dir) / "hill"
+    task = trained.task
+    first_inputs = np.asarray(task.demo_conditions()[0].inputs)[0]
+    input_values = {name: float(v) for name, v in zip(task.inputs, first_inputs, strict=True)}
+    initial = dict(zip(task.genes, fit.initial_state.tolist(), strict=True))
+    with atomic_directory(target) as tmp:
+        write_atomic(tmp / "hill_check.json", json.dumps(fit.to_dict(), indent=2))
+        write_hill_exports(fit.model, tmp, input_values=input_values, initial_values=initial)
+        if figures:
+            plots.plot_hill_vs_rnn(trained, fit, tmp / "hill_vs_rnn")
+    return target

@@ -1,17 +1,16 @@
-"""Hill-function models of a signed topology, and the random-parameter screen for controlled
-oscillation (METHOD.md section 5).
+"""Hill-function models of a signed topology (METHOD.md section 5), parameter sampling and the
+enumeration of a topology space.
 
 For target gene i: f_i = (sum over activators j of b_ij x_j^n / (K_ij^n + x_j^n))
                        * (product over repressors l of K_il^n / (K_il^n + x_l^n)),
 with no basal rate (a gene without activators has f = 0), n = 2 by default, and
 dg/dt = f - g integrated by Euler. Parameters K and b are arrays shaped like the topology's
-sign matrix (n_sources, n_genes); entries of absent links are ignored. Everything is vectorised
-over parameter sets (vmap) and time (lax.scan).
+sign matrix (n_sources, n_genes); entries of absent links are ignored. The fast screen of many
+parameter sets is in :mod:`grnsearch.screen`.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -22,11 +21,6 @@ import numpy as np
 
 from grnsearch.errors import GrnsearchError
 from grnsearch.topology import Topology, signs_connected
-
-SCREEN_DT = 0.25
-SCREEN_STEPS = 200
-SCREEN_LEVEL = 0.8
-SCREEN_START = 0.1
 
 
 def hill_synthesis(x: jax.Array, signs: jax.Array, K: jax.Array, b: jax.Array, n: float = 2.0) -> jax.Array:
@@ -127,65 +121,10 @@ def simulate_hill(signs: jax.Array, K: jax.Array, b: jax.Array, inputs: jax.Arra
     return jax.vmap(one)(inputs)
 
 
-def oscillation_screen_inputs(n_inputs: int = 2, steps: int = SCREEN_STEPS) -> np.ndarray:
-    """The screen's three conditions: no input, I1 = 0.8, I2 = 0.8 (conditions, steps, n_inputs)."""
-    inputs = np.zeros((3, steps, n_inputs), dtype=np.float32)
-    inputs[1, :, 0] = SCREEN_LEVEL
-    inputs[2, :, 1] = SCREEN_LEVEL
-    return inputs
-
-
-def oscillation_success(traj: jax.Array) -> jax.Array:
-    """The controlled-oscillation criterion of METHOD.md section 5 on trajectories
-    (3 conditions, steps, n_genes), judged on g1 over the second half of the steps: no input,
-    var < 0.002; I1, var > 0.01 and g1 both rises and falls (max increment * min increment
-    < -0.001); I2, mean > 4 x the no-input mean and var < 0.002."""
-    half = traj.shape[1] // 2
-    g1 = traj[:, half:, 0]
-    var = jnp.var(g1, axis=1)
-    increments = traj[1, half:, 0] - traj[1, half - 1:-1, 0]
-    rest = var[0] < 0.002
-    oscillates = (var[1] > 0.01) & (jnp.max(increments) * jnp.min(increments) < -0.001)
-    holds = (jnp.mean(g1[2]) > 4.0 * jnp.mean(g1[0])) & (var[2] < 0.002)
-    return rest & oscillates & holds
-
-
-@functools.lru_cache(maxsize=8)
-def _screen_fn(n_genes: int, n_inputs: int, n: float):
-    inputs = jnp.asarray(oscillation_screen_inputs(n_inputs))
-    start = jnp.full((n_genes,), SCREEN_START)
-
-    def one(signs, K, b):
-        return oscillation_success(simulate_hill(signs, K, b, inputs, SCREEN_DT, start, n))
-
-    return jax.jit(jax.vmap(one, in_axes=(None, 0, 0)))
-
-
 def sample_parameters(key: jax.Array, n_sets: int, shape: tuple[int, int]) -> tuple[jax.Array, jax.Array]:
     """K and b for ``n_sets`` parameter sets, every entry drawn from Exp(1)."""
     k_key, b_key = jax.random.split(key)
     return (jax.random.exponential(k_key, (n_sets, *shape)), jax.random.exponential(b_key, (n_sets, *shape)))
-
-
-def screen_oscillation(signs: np.ndarray, K: jax.Array, b: jax.Array, n: float = 2.0) -> np.ndarray:
-    """Which of the parameter sets (K, b: (n_sets, n_sources, n_genes)) make the topology
-    ``signs`` perform controlled oscillation under the screen's conditions."""
-    signs = jnp.asarray(signs, dtype=jnp.int8)
-    n_sources, n_genes = signs.shape
-    return np.asarray(_screen_fn(n_genes, n_sources - n_genes, float(n))(signs, K, b))
-
-
-def count_successful_sets(signs: np.ndarray, key: jax.Array, samples: int, block: int = 20_000,
-                          n: float = 2.0) -> int:
-    """Successful parameter sets among ``samples`` random ones, drawn in blocks of ``block``
-    (block k from ``fold_in(key, k)``): the same key, samples and block give the same count."""
-    signs = np.asarray(signs)
-    total = 0
-    for k, start in enumerate(range(0, samples, block)):
-        size = min(block, samples - start)
-        K, b = sample_parameters(jax.random.fold_in(key, k), size, signs.shape)
-        total += int(screen_oscillation(signs, K, b, n).sum())
-    return total
 
 
 def enumerate_topologies(n_inputs: int, n_genes: int, connected: bool = True) -> np.ndarray:

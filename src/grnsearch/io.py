@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 MANIFEST = "manifest.json"
 PARAMS = "params.eqx"
-DEPENDENCIES = ("jax", "jaxlib", "equinox", "optax", "diffrax", "numpy", "pandas", "matplotlib", "networkx", "dask")
+DEPENDENCIES = ("jax", "jaxlib", "equinox", "optax", "diffrax", "numpy", "pandas", "matplotlib", "networkx", "dask", "python-libsbml")
 
 
 def _umask() -> int:

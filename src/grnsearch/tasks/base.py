@@ -12,6 +12,7 @@ import numpy as np
 from grnsearch.config import TrainConfig
 from grnsearch.errors import GrnsearchError
 from grnsearch.model import GeneNetworkModel
+from grnsearch.screen import OscillationScreen
 
 
 class Conditions(NamedTuple):
@@ -132,6 +133,10 @@ class Task:
     def mutation_conditions(self) -> tuple[np.ndarray, float]:
         """Inputs (C, T, n_inputs) and dt under which links are mutated."""
         raise NotImplementedError
+
+    def hill_screen(self) -> OscillationScreen | None:
+        """The random-parameter screen of the exhaustive Hill search, or None if the task has none."""
+        return None
 
     def mutation_effect(self, wild: jax.Array, mutants: jax.Array) -> jax.Array:
         """Effect of each mutant on each gene, (n_links, n_genes), from trajectories

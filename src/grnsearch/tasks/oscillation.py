@@ -34,6 +34,7 @@ import numpy as np
 
 from grnsearch.config import TrainConfig
 from grnsearch.model import GeneNetworkModel
+from grnsearch.screen import OscillationScreen
 from grnsearch.simulate import simulate
 from grnsearch.tasks.base import Conditions, DemoCondition, Task
 
@@ -139,6 +140,10 @@ class OscillationTask(Task):
         inputs, targets = self._training_inputs(), self._training_targets()
         labels = ("no input", f"I1 = {INPUT_LEVEL}", f"I2 = {INPUT_LEVEL}")
         return [DemoCondition(label, inputs[c], targets[c], self.dt) for c, label in enumerate(labels)]
+
+    def hill_screen(self) -> OscillationScreen:
+        """The paper's screen (METHOD.md section 5): no input, I1 = 0.8 and I2 = 0.8, from 0.1."""
+        return OscillationScreen(start=BASAL, level=INPUT_LEVEL)
 
     def mutation_conditions(self) -> tuple[np.ndarray, float]:
         """60 steps without input, then 60 with I1 = 0.5, I1 = 1.0, I2 = 0.5 or I2 = 1.0."""

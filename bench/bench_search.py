@@ -1,0 +1,113 @@
+"""The exhaustive Hill search: screen throughput and the full 2304-topology search.
+
+Run:  python bench/bench_search.py [--samples 160000] [--seeds 0]
+1. Throughput, side by side in one process: the fast staged screen against the reference
+   (stored trajectories judged by ``trajectory_success``), on the same 20,000 sets of the
+   authors' most robust topology; same answers required.
+2. ``grnsearch search oscillation --workers 2`` and the in-process command, each a fresh process
+   (start-up and compilation included), for each seed: wall time, successful topologies by
+   link count, and the Jaccard overlap with the authors' successful topologies.
+Prints Markdown for RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pandas as pd
+
+from grnsearch import hill, screen
+from grnsearch.topology import Topology
+
+PAPER = Path(__file__).resolve().parents[1] / "tests" / "data" / "shen2021_oscillation" / "hill_search_successes.csv"
+ROBUST = "I1->g2:+ I2->g1:+ g1->g1:+ g1->g2:- g2->g1:+ g2->g2:+"
+
+
+def best_of(fn, repeats: int = 3) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def throughput() -> None:
+    paper = screen.OscillationScreen()
+    signs = Topology.from_key(ROBUST, ("I1", "I2", "g1", "g2"), ("g1", "g2")).signs
+    K, b = hill.sample_parameters(jax.random.PRNGKey(0), 20_000, signs.shape)
+    inputs, start = jnp.asarray(paper.inputs(2)), jnp.full((2,), paper.start)
+
+    @jax.jit
+    def reference(K, b):
+        def one(k, b_):
+            return screen.trajectory_success(paper, hill.simulate_hill(jnp.asarray(signs), k, b_, inputs,
+                                                                        paper.dt, start))
+        return jax.vmap(one)(K, b)
+
+    fast_mask = screen.screen_sets(signs, K, b)
+    slow_mask = np.asarray(reference(K, b))
+    assert np.array_equal(fast_mask, slow_mask)
+    fast = best_of(lambda: screen.screen_sets(signs, K, b))
+    slow = best_of(lambda: np.asarray(reference(K, b)))
+    print("| screen of 20,000 sets (robust topology) | seconds (best of 3) |")
+    print("|---|---|")
+    print(f"| reference: trajectories, vmap | {slow:.3f} |")
+    print(f"| fast: staged, set axis last, running statistics | {fast:.4f} |")
+    print(f"\nratio {slow / fast:.1f}x; both find {int(fast_mask.sum())} successful sets\n")
+
+
+def jaccard(found: pd.DataFrame, reference: pd.DataFrame, columns: list[str]) -> float:
+    a = set(map(tuple, found[columns].to_numpy()))
+    b = set(map(tuple, reference[columns].to_numpy()))
+    return len(a & b) / len(a | b)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--samples", type=int, default=160_000)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument("--skip-in-process", action="store_true")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; command: python bench/bench_search.py "
+          f"--samples {args.samples} --seeds {' '.join(map(str, args.seeds))}\n")
+    throughput()
+    reference = pd.read_csv(PAPER)
+    columns = [c for c in reference.columns if "->" in c]
+    print("| command | wall time (s) | successful topologies | by links 5/6/7/8 | sets per topology | "
+          "Jaccard with the paper |")
+    print("|---|---|---|---|---|---|")
+    found_sets = []
+    for seed in args.seeds:
+        for where in (["--workers", "2"], *([] if args.skip_in_process else [[]])):
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / "search"
+                command = ["search", "oscillation", "--samples", str(args.samples), "--seed", str(seed), *where]
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "grnsearch.cli", *command, "--out", str(out), "--quiet"],
+                               check=True)
+                wall = time.perf_counter() - start
+                wins = pd.read_csv(out / "successes.csv")
+            by_links = "/".join(str(int((wins["n_links"] == k).sum())) for k in (5, 6, 7, 8))
+            sets = f"{wins['successful_sets'].min()}-{wins['successful_sets'].max()}"
+            print(f"| `grnsearch {' '.join(command)}` | {wall:.1f} | {len(wins)} | {by_links} | {sets} | "
+                  f"{jaccard(wins, reference, columns):.3f} |")
+        found_sets.append(wins)
+    if len(found_sets) > 1:
+        pairs = [jaccard(found_sets[i], found_sets[j], columns)
+                 for i in range(len(found_sets)) for j in range(i + 1, len(found_sets))]
+        print(f"\nJaccard between our seeds: {', '.join(f'{p:.3f}' for p in pairs)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""RNN study against the exhaustive Hill search (the paper's Fig. 3e-f).
+
+Counts over distinct topologies: found by the RNN study only, by the Hill search only, by both,
+and RNN topologies one link away from a successful Hill topology (an added or removed link; a
+sign flip is two). Probability mass over the study's converged runs: the share whose topology is
+a successful Hill topology (direct), and the share that is at most one link away (direct or near).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from grnsearch.errors import GrnsearchError
+from grnsearch.search import SearchResult, read_search
+from grnsearch.study import compare_with_reference
+from grnsearch.topology import Topology
+
+
+@dataclass
+class Comparison:
+    """The comparison of one study with one search."""
+
+    task: str
+    runs: int
+    rnn_topologies: int
+    hill_topologies: int
+    both: int
+    rnn_only: int
+    hill_only: int
+    one_link_away: int
+    direct_probability: float
+    near_probability: float
+    hill_sets_covered: float
+    table: pd.DataFrame  # one row per topology in either set
+
+    def as_dict(self) -> dict[str, Any]:
+        """The counts and masses (not the table) for compare.json."""
+        return {k: v for k, v in self.__dict__.items() if k != "table"}
+
+
+def read_study_topologies(study_dir: str | Path) -> tuple[str, list[str]]:
+    """(task name, topology keys of the converged runs) from a ``grnsearch study`` directory."""
+    study_dir = Path(study_dir)
+    table_path, summary_path = study_dir / "study.csv", study_dir / "summary.json"
+    if not table_path.is_file() or not summary_path.is_file():
+        raise GrnsearchError(f"{study_dir}: not a finished study (no study.csv and summary.json); run "
+                             "'grnsearch study TASK --out DIR' first")
+    table = pd.read_csv(table_path, keep_default_na=False)
+    task = json.loads(summary_path.read_text())["task"]
+    converged = table["converged"].astype(str).str.lower().isin(("true", "1"))
+    return task, table.loc[converged, "topology"].tolist()
+
+
+def compare(rnn_keys: list[str], search: SearchResult) -> Comparison:
+    """Compare the topologies of converged RNN runs with a finished search."""
+    sources, genes = search.sources, search.genes
+    rnn = [Topology.from_key(k, sources, genes) for k in rnn_keys]
+    hill = search.topologies()
+    summary = compare_with_reference(rnn, hill)
+    counts = pd.Series(rnn_keys).value_counts()
+    hill_sets = dict(zip(search.successes["topology"], search.successes["successful_sets"], strict=True))
+    hill_signs = np.stack([t.signs.reshape(-1).astype(int) for t in hill]) if hill else np.zeros((0, 1))
+
+    rows = []
+    for key in sorted(set(counts.index) | set(hill_sets), key=lambda k: (-counts.get(k, 0), k)):
+        topology = Topology.from_key(key, sources, genes)
+        distance = (int(np.abs(hill_signs - topology.signs.reshape(-1)).sum(axis=1).min())
+                    if len(hill_signs) else -1)
+        rows.append({"topology": key, "n_links": topology.n_links, "rnn_runs": int(counts.get(key, 0)),
+                     "rnn_probability": counts.get(key, 0) / max(1, len(rnn_keys)),
+                     "hill_successful_sets": int(hill_sets.get(key, 0)), "in_rnn": key in counts,
+                     "in_hill": key in hill_sets, "distance_to_hill": distance})
+    table = pd.DataFrame(rows, columns=["topology", "n_links", "rnn_runs", "rnn_probability",
+                                        "hill_successful_sets", "in_rnn", "in_hill", "distance_to_hill"])
+    both = int((table["in_rnn"] & table["in_hill"]).sum())
+    total_sets = sum(hill_sets.values())
+    covered = sum(v for k, v in hill_sets.items() if k in counts)
+    return Comparison(
+        task=search.settings.task, runs=len(rnn_keys), rnn_topologies=int(table["in_rnn"].sum()),
+        hill_topologies=len(hill_sets), both=both, rnn_only=int(table["in_rnn"].sum()) - both,
+        hill_only=len(hill_sets) - both, one_link_away=summary.one_link_away,
+        direct_probability=summary.direct_probability, near_probability=summary.compatible_probability,
+        hill_sets_covered=covered / total_sets if total_sets else 0.0, table=table)
+
+
+def compare_directories(study_dir: str | Path, search_dir: str | Path) -> Comparison:
+    """:func:`compare` on a study directory and a search directory of the same task."""
+    task, keys = read_study_topologies(study_dir)
+    search = read_search(search_dir)
+    if search.settings.task != task:
+        raise GrnsearchError(f"{study_dir} is a study of {task!r} but {search_dir} searched "
+                             f"{search.settings.task!r}; compare a study and a search of the same task")
+    if not keys:
+        raise GrnsearchError(f"{study_dir}: no converged runs to compare")
+    return compare(keys, search)
