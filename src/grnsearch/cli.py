@@ -122,6 +122,16 @@ def _lam(text: str) -> float:
     return value
 
 
+def _hill_exponent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number between 1 and 8, got {text!r}") from None
+    if not 1.0 <= value <= 8.0:
+        raise argparse.ArgumentTypeError(f"expected a Hill exponent between 1 and 8, got {text!r}")
+    return value
+
+
 def _cmd_mutate(args: argparse.Namespace) -> int:
     from grnsearch.export import write_mutation_outputs
     from grnsearch.io import load_run
@@ -239,6 +249,14 @@ def _run_topology(run_dir: Path, trained, override: str | None):
     saved = run_dir / "topology.json"
     if saved.is_file():
         return Topology.from_key(json.loads(saved.read_text())["key"], task.sources, task.genes), str(saved)
+    study = run_dir.resolve().parent / "study.csv"
+    if study.is_file():
+        import pandas as pd
+
+        rows = pd.read_csv(study, keep_default_na=False)
+        match = rows[rows["seed"] == trained.seed]
+        if len(match):
+            return Topology.from_key(match["topology"].iloc[0], task.sources, task.genes), str(study)
     return analyse([trained]).topologies[0], "link test of this run (no topology.json; run 'grnsearch mutate' to choose the cutoff)"
 
 
@@ -254,7 +272,7 @@ def _cmd_hill_check(args: argparse.Namespace) -> int:
         raise GrnsearchError(f"{run_dir}: the topology has no links; nothing to convert")
     if not args.quiet:
         print(f"grnsearch: Hill model of {topology.key()} (from {origin})", file=sys.stderr)
-    fit = fit_hill(trained.task, topology, seed=args.seed)
+    fit = fit_hill(trained.task, topology, seed=args.seed, n=args.n)
     out = write_hill_check(run_dir, trained, fit, figures=not args.no_figures)
     if not args.quiet:
         verdict = "performs" if fit.performs else "does NOT perform"
@@ -402,6 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_dir", metavar="RUN_DIR", help="a run directory (seed-<k>) from train, study or sparsify")
     p.add_argument("--topology", default=None, metavar="KEY",
                    help="check this topology instead of the run's (e.g. 'I->g1:+ I->g2:+ g2->g1:-')")
+    p.add_argument("--n", type=_hill_exponent, default=2.0, help="Hill exponent (default 2, the paper's)")
     p.add_argument("--seed", type=_int, default=0, help="seed of the parameter sampling (default 0)")
     p.add_argument("--no-figures", action="store_true", help="skip the figure")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")

@@ -286,32 +286,46 @@ def plot_topology_gallery(table, sources: tuple[str, ...], genes: tuple[str, ...
     return save_figure(fig, path)
 
 
+def _hill_panels(task) -> list[tuple[str, np.ndarray, float, np.ndarray, float, np.ndarray | None]]:
+    """(label, RNN inputs, RNN dt, Hill inputs, Hill dt, targets) per panel: the task's Hill
+    screen conditions held for the screen's duration, else the task's demo conditions."""
+    screen = task.hill_screen()
+    if screen is None:
+        return [(d.label, d.inputs, d.dt, d.inputs, d.dt, d.targets) for d in task.demo_conditions()]
+    levels = screen.condition_levels(len(task.inputs))
+    labels = ["no input", *(f"{name} = {screen.level}" for name in task.inputs[:2])]
+    duration = screen.steps * screen.dt
+    rnn_steps = round(duration / task.dt)
+    return [(label, np.repeat(levels[c][None], rnn_steps, axis=0), task.dt,
+             np.repeat(levels[c][None], screen.steps, axis=0), screen.dt, None)
+            for c, label in enumerate(labels)]
+
+
 def plot_hill_vs_rnn(trained: TrainedModel, fit, path: Path) -> list[Path]:
-    """The trained RNN (solid) and its Hill-function version (dashed) under the task's demo
-    conditions, with the targets dotted."""
+    """The trained RNN (solid) and its Hill-function version (dashed) under the task's Hill
+    screen conditions (or demo conditions, with targets dotted)."""
     from grnsearch.simulate import simulate
 
     task = trained.task
-    demos = task.demo_conditions()
-    fig, axes = plt.subplots(1, len(demos), figsize=(3.2 * len(demos), 3.2), squeeze=False, sharey=True)
-    for ax, demo in zip(axes[0], demos):
-        inputs = np.asarray(demo.inputs, dtype=np.float32)[None]
-        rnn = trained.simulate(inputs, dt=demo.dt)[0]
-        hill = np.asarray(simulate(fit.dynamics, jnp.asarray(inputs), demo.dt))[0]
-        t = np.arange(rnn.shape[0]) * demo.dt
+    panels = _hill_panels(task)
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.2), squeeze=False, sharey=True)
+    for ax, (label, rnn_inputs, rnn_dt, hill_inputs, hill_dt, targets) in zip(axes[0], panels):
+        rnn = trained.simulate(np.asarray(rnn_inputs, np.float32)[None], dt=rnn_dt)[0]
+        hill = np.asarray(simulate(fit.dynamics, jnp.asarray(hill_inputs, jnp.float32)[None], hill_dt))[0]
+        t_rnn, t_hill = np.arange(rnn.shape[0]) * rnn_dt, np.arange(hill.shape[0]) * hill_dt
         for j, gene in enumerate(task.genes):
             colour = GENE_COLOURS[j % 6]
-            ax.plot(t, rnn[:, j], color=colour, lw=1.5, label=f"{gene} RNN")
-            ax.plot(t, hill[:, j], color=colour, lw=1.5, ls="--", label=f"{gene} Hill")
-        for k, j in enumerate(task.scored_index):
-            ax.plot(t[1:], demo.targets[:, k], ls=":", lw=1.5, color="black",
-                    label="target" if k == 0 else None)
-        ax.set_title(demo.label, fontsize=9)
+            ax.plot(t_rnn, rnn[:, j], color=colour, lw=1.5, label=f"{gene} RNN")
+            ax.plot(t_hill, hill[:, j], color=colour, lw=1.5, ls="--", label=f"{gene} Hill")
+        if targets is not None:
+            for k in range(len(task.scored_index)):
+                ax.plot(t_rnn[1:], targets[:, k], ls=":", lw=1.5, color="black", label="target" if k == 0 else None)
+        ax.set_title(label, fontsize=9)
         ax.set_xlabel("time")
     axes[0, 0].set_ylabel("expression")
     axes[0, -1].legend(fontsize=7, loc="upper right")
     verdict = "performs the task" if fit.performs else "does NOT perform the task"
-    fig.suptitle(f"{fit.topology.key()}\nHill model ({fit.method}): {verdict}", fontsize=9)
+    fig.suptitle(f"{fit.topology.key()}\nHill model, n = {fit.model.n:g} ({fit.method}): {verdict}", fontsize=9)
     fig.tight_layout()
     return save_figure(fig, path)
 

@@ -1,0 +1,78 @@
+"""Hill versions of the networks grnsearch finds: verdict, metrics and fitting time.
+
+Run:  python bench/bench_hill_check.py
+Adaptation motifs (incoherent feed-forward, negative feedback with and without g2 positive
+autoregulation) at n = 2 and 3, and oscillation topologies, through ``fit_hill`` with the CLI's
+defaults; then, for the three-link negative feedback loop at n = 2, the best adaptation error
+among 100,000 random sets that reach the sensitivity bar. Prints Markdown for RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from grnsearch import tasks
+from grnsearch.hill_fit import _dynamics, _log_uniform_parameters, _settle_free_genes, fit_hill
+from grnsearch.topology import Topology
+
+CASES = [
+    ("adaptation", "I->g1:+ I->g2:+ g2->g1:-", 2.0),
+    ("adaptation", "I->g1:+ g1->g2:+ g2->g1:-", 2.0),
+    ("adaptation", "I->g1:+ g1->g2:+ g2->g1:-", 3.0),
+    ("adaptation", "I->g1:+ g1->g2:+ g2->g1:- g2->g2:+", 2.0),
+    ("oscillation", "I1->g2:+ I2->g1:+ g1->g1:+ g1->g2:- g2->g1:+ g2->g2:+", 2.0),
+    ("oscillation", "I1->g1:+ I2->g1:+ g1->g1:+ g1->g2:+ g2->g1:- g2->g2:-", 2.0),
+]
+
+
+def best_error_among_sensitive(key: str, n: float, sets: int = 100_000) -> tuple[int, float]:
+    task = tasks.get("adaptation")
+    topology = Topology.from_key(key, task.sources, task.genes)
+    K, b = _log_uniform_parameters(jax.random.PRNGKey(1), sets, topology.signs.shape)
+    batch = jax.vmap(lambda k, b_: _dynamics(topology, k, b_, jnp.full((1,), 0.1), task.initial_values, n))(K, b)
+    rest = task.conditions(jax.random.PRNGKey(0)).inputs[0]
+
+    @jax.jit
+    def metrics(models):
+        models = jax.vmap(lambda m: _settle_free_genes(m, task, rest))(models)
+        out = jax.vmap(lambda m: task.metrics(m, task.link_scale()))(models)
+        return out["sensitivity"], out["adaptation_error"]
+
+    sensitivity, error = (np.asarray(x) for x in metrics(batch))
+    sensitive = sensitivity >= task.min_sensitivity
+    ok = sensitive & (error <= task.max_adaptation_error)
+    return int(ok.sum()), float(error[sensitive].min()) if sensitive.any() else float("nan")
+
+
+def main() -> None:
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; command: python bench/bench_hill_check.py\n")
+    print("| task | topology | n | performs | route | metrics | seconds |")
+    print("|---|---|---|---|---|---|---|")
+    for task_name, key, n in CASES:
+        task = tasks.get(task_name)
+        start = time.perf_counter()
+        fit = fit_hill(task, Topology.from_key(key, task.sources, task.genes), n=n)
+        seconds = time.perf_counter() - start
+        shown = {k: v for k, v in fit.metrics.items() if isinstance(v, float) and k in (
+            "sensitivity", "adaptation_error", "i1_var", "i1_var_double_run", "hold_mean", "rest_mean")}
+        extra = {k: v for k, v in fit.details.items() if k in ("successful_sets", "successful_fits",
+                                                                 "successful_samples")}
+        metrics = ", ".join(f"{k} {v:.3g}" for k, v in shown.items())
+        route = f"{fit.method}; " + ", ".join(f"{k} {v}" for k, v in extra.items())
+        print(f"| {task_name} | `{key}` | {n:g} | {'yes' if fit.performs else 'no'} | {route} | {metrics} | "
+              f"{seconds:.1f} |")
+    print()
+    for n in (2.0, 3.0):
+        ok, best = best_error_among_sensitive("I->g1:+ g1->g2:+ g2->g1:-", n)
+        print(f"three-link negative feedback loop, n = {n:g}: {ok} of 100,000 log-uniform sets adapt; "
+              f"best adaptation error among sets with sensitivity >= 0.3: {best:.3f} (bar 0.05)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Hill-function versions of trained topologies (hill-check) and the RNN-versus-Hill comparison."""
+
+import json
+
+import libsbml
+import numpy as np
+import pandas as pd
+import pytest
+
+from grnsearch import tasks
+from grnsearch.cli import main
+from grnsearch.compare import compare
+from grnsearch.hill_fit import fit_hill
+from grnsearch.search import SearchResult, SearchSettings, link_columns, search_table
+from grnsearch.topology import Topology
+
+ADAPT = tasks.get("adaptation")
+OSC = tasks.get("oscillation")
+IFFL = "I->g1:+ I->g2:+ g2->g1:-"
+NFBL = "I->g1:+ g1->g2:+ g2->g1:-"
+ROBUST = "I1->g2:+ I2->g1:+ g1->g1:+ g1->g2:- g2->g1:+ g2->g2:+"
+
+
+def _fit(task, key, **options):
+    return fit_hill(task, Topology.from_key(key, task.sources, task.genes), **options)
+
+
+def test_adaptation_feed_forward_loop_converts_and_a_cascade_does_not():
+    fit = _fit(ADAPT, IFFL, samples=4096, starts=8, iterations=800)
+    assert fit.performs
+    assert fit.metrics["sensitivity"] >= 0.3 and fit.metrics["adaptation_error"] <= 0.05
+    # the verdict is the task's own criterion on the fitted Hill model
+    again = ADAPT.metrics(fit.dynamics, ADAPT.link_scale())
+    assert float(again["sensitivity"]) == pytest.approx(fit.metrics["sensitivity"], rel=1e-4)
+    cascade = _fit(ADAPT, "I->g1:+ g1->g2:+", samples=4096, starts=8, iterations=800)
+    assert not cascade.performs
+
+
+def test_negative_feedback_needs_cooperativity_above_two():
+    # with n = 2 the loop's steady state moves as the input's occupancy to the power 1/5: the
+    # error bar is missed; n = 3 adapts (bench/RESULTS.md)
+    assert not _fit(ADAPT, NFBL, samples=8192, starts=8, iterations=800).performs
+    fit = _fit(ADAPT, NFBL, n=3.0, samples=8192, starts=8, iterations=800)
+    assert fit.performs and fit.model.n == 3.0
+
+
+def test_oscillation_topology_passes_the_screen_and_a_feedforward_one_fails():
+    fit = _fit(OSC, ROBUST, samples=40_000)
+    assert fit.performs and fit.details["successful_sets"] >= 2
+    assert fit.metrics["passes_screen"] and fit.metrics["i1_var"] > 0.01
+    no_loop = _fit(OSC, "I1->g1:+ I2->g1:+ g1->g1:+ g1->g2:+ g2->g2:-", samples=20_000, max_samples=20_000)
+    assert not no_loop.performs and no_loop.details["successful_sets"] == 0
+
+
+def test_hill_check_cli_writes_sbml_antimony_and_figure(tmp_path, capsys):
+    run_root = tmp_path / "runs"
+    assert main(["train", "adaptation", "--seeds", "1", "--iterations", "300", "--out", str(run_root),
+                 "--quiet", "--no-figures"]) == 0
+    run = run_root / "seed-0"
+    code = main(["hill-check", str(run), "--topology", IFFL])
+    out = capsys.readouterr().out
+    assert code == 0 and "performs the task adaptation" in out
+    hill = run / "hill"
+    assert sorted(p.name for p in hill.iterdir()) == ["hill_check.json", "hill_model.antimony", "hill_model.xml",
+                                                      "hill_vs_rnn.png", "hill_vs_rnn.svg"]
+    record = json.loads((hill / "hill_check.json").read_text())
+    assert record["performs_task"] and record["topology"] == IFFL
+    doc = libsbml.readSBMLFromFile(str(hill / "hill_model.xml"))
+    assert doc.getNumErrors(libsbml.LIBSBML_SEV_ERROR) == 0
+    assert doc.getModel().getNumReactions() == 4  # synthesis of g1 and g2, and two degradations
+    assert abs(doc.getModel().getParameter("K_I_g1").getValue() - record["model"]["links"]["I->g1"]["K"]) < 1e-9
+    assert "synthesis_g1" in (hill / "hill_model.antimony").read_text()
+    # a topology the model cannot perform exits 1 and says so
+    assert main(["hill-check", str(run), "--topology", "I->g1:+ g1->g2:+", "--no-figures"]) == 1
+    assert "does NOT perform" in capsys.readouterr().out
+    assert main(["hill-check", str(run), "--topology", "I->g3:+"]) == 2
+    assert "cannot read link" in capsys.readouterr().err
+
+
+def _search(keys_and_sets: dict[str, int]) -> SearchResult:
+    topologies = [Topology.from_key(k, OSC.sources, OSC.genes) for k in keys_and_sets]
+    signs = np.stack([t.signs for t in topologies])
+    table = search_table(OSC, signs, np.asarray(list(keys_and_sets.values())), 2)
+    settings = SearchSettings("oscillation", 160_000, 0, 48, 20_000, {})
+    return SearchResult(table, settings, OSC.sources, OSC.genes, 0.0)
+
+
+def test_compare_counts_and_probability_mass(tmp_path):
+    near = ROBUST.replace(" I2->g1:+", "")  # one link removed from ROBUST
+    other = "I1->g1:+ I2->g2:+ g1->g2:+ g2->g1:-"
+    hill_only = "I1->g2:+ I2->g1:+ g1->g2:- g2->g1:+ g2->g2:+"
+    search = _search({ROBUST: 142, hill_only: 3, other: 1})  # `other` fails (1 < 2 sets)
+    runs = [ROBUST] * 5 + [near] * 3 + [other] * 2
+    result = compare(runs, search)
+    assert (result.both, result.rnn_only, result.hill_only, result.one_link_away) == (1, 2, 1, 1)
+    assert result.direct_probability == pytest.approx(0.5)
+    assert result.near_probability == pytest.approx(0.8)  # `near` is one link away, `other` further
+    assert result.hill_sets_covered == pytest.approx(142 / 145)
+    row = result.table.set_index("topology").loc[near]
+    assert row["distance_to_hill"] == 1 and row["rnn_runs"] == 3 and not row["in_hill"]
+    assert list(result.table.columns)[:3] == ["topology", "n_links", "rnn_runs"]
+    assert set(link_columns(OSC)) <= set(search.table.columns)
+
+
+def test_compare_cli_on_directories(tmp_path, capsys):
+    study = tmp_path / "study"
+    study.mkdir()
+    pd.DataFrame({"seed": [0, 1, 2], "converged": [True, True, False], "topology": [ROBUST, ROBUST, ""],
+                  "n_links": [6, 6, 0]}).to_csv(study / "study.csv", index=False)
+    (study / "summary.json").write_text(json.dumps({"task": "oscillation"}))
+    search_dir = tmp_path / "search"
+    search_dir.mkdir()
+    found = _search({ROBUST: 10, "I1->g2:+ I2->g1:+ g1->g2:- g2->g1:+ g2->g2:+": 4})
+    found.table.to_csv(search_dir / "search.csv", index=False)
+    (search_dir / "search.json").write_text(json.dumps({"settings": found.settings.as_dict(), "complete": True}))
+    assert main(["compare", str(study), str(search_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "direct 100.0%" in out
+    saved = json.loads((study / "compare" / "compare.json").read_text())
+    assert saved["both"] == 1 and saved["hill_only"] == 1 and saved["runs"] == 2
+    assert (study / "compare" / "rnn_vs_hill.png").is_file()
+    assert main(["compare", str(study), str(tmp_path / "nothing")]) == 2
+    assert "not a finished search" in capsys.readouterr().err
