@@ -21,9 +21,13 @@ from grnsearch.errors import GrnsearchError
 
 
 @contextlib.contextmanager
-def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
+def dask_client(workers: int | None = None, scheduler: str | None = None, *,
+                split_cores: bool = False) -> Iterator[Any]:
     """A Dask client for ``workers`` local processes or an existing ``scheduler``; None (run
-    in-process) when neither is given. The local cluster is shut down on exit."""
+    in-process) when neither is given. The local cluster is shut down on exit. With
+    ``split_cores`` each local worker's JAX gets cores // workers devices; without it every
+    worker sees every core, which keeps floating-point results identical to in-process runs
+    (training shards over devices)."""
     if workers is not None and scheduler is not None:
         raise GrnsearchError("give either --workers or --scheduler, not both")
     if workers is None and scheduler is None:
@@ -46,9 +50,9 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
         finally:
             client.close()
         return
+    env = _worker_environment(workers) if split_cores else None
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=":0", env=_worker_environment(workers)) as cluster, \
-            Client(cluster) as client:
+                      dashboard_address=":0", env=env) as cluster, Client(cluster) as client:
         yield client
 
 

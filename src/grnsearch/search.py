@@ -207,7 +207,8 @@ def run_search(task: Task, *, samples: int = DEFAULT_SAMPLES, seed: int = 0, out
         else:
             todo.append((k, lo, hi))
     jobs = [(screen, signs[lo:hi], indices[lo:hi], seed, samples) for _, lo, hi in todo]
-    with dask_client(workers=workers, scheduler=scheduler) as client:
+    # counts are integers that do not depend on the device count, so workers may split the cores
+    with dask_client(workers=workers, scheduler=scheduler, split_cores=True) as client:
         for j, chunk_counts in iter_jobs(count_chunk, jobs, client, progress=progress, desc="topology chunks"):
             k, lo, hi = todo[j]
             counts[lo:hi] = chunk_counts
