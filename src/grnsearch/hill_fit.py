@@ -3,10 +3,12 @@
 Two routes, chosen by the task:
 
 - tasks with a Hill screen (controlled oscillation): random parameter sets, K and b from Exp(1),
-  screened by the paper's criterion; the first successful set is kept and the count reported;
-- other tasks (adaptation): the RNN's own training loss, applied to the Hill model. Many random
-  sets are scored, the best ones start Adam on log K, log b (and the free genes' starts), all
-  starts as one vmapped program; success is the task's own criterion on the fitted model.
+  screened by the search's criterion; the topology performs with at least 2 successful sets,
+  and of those the set whose oscillation lasts best is kept;
+- other tasks (adaptation): random log-uniform sets scored by the RNN's own training loss and
+  success criterion; the best start Adam on log K, log b (and the free genes' starts), all
+  starts as one vmapped program; the successful candidate (fit or sampled set) of lowest loss
+  is kept, judged by the task's own criterion.
 
 :class:`HillDynamics` has the synthesis/initial_state interface of the neural model, so the
 task's simulation, loss and metrics apply to it unchanged.
