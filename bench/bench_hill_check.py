@@ -14,11 +14,11 @@ import platform
 import time
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from grnsearch import tasks
-from grnsearch.hill_fit import _dynamics, _log_uniform_parameters, _settle_free_genes, fit_hill
+from grnsearch.hill import HillDynamics
+from grnsearch.hill_fit import _log_uniform_parameters, _settle_free_genes, fit_hill
 from grnsearch.topology import Topology
 
 CASES = [
@@ -35,7 +35,7 @@ def best_error_among_sensitive(key: str, n: float, sets: int = 100_000) -> tuple
     task = tasks.get("adaptation")
     topology = Topology.from_key(key, task.sources, task.genes)
     K, b = _log_uniform_parameters(jax.random.PRNGKey(1), sets, topology.signs.shape)
-    batch = jax.vmap(lambda k, b_: _dynamics(topology, k, b_, jnp.full((1,), 0.1), task.initial_values, n))(K, b)
+    batch = jax.vmap(lambda k, b_: HillDynamics.of(topology, k, b_, fixed_initial=task.initial_values, n=n))(K, b)
     rest = task.conditions(jax.random.PRNGKey(0)).inputs[0]
 
     @jax.jit

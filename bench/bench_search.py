@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 
@@ -44,15 +43,14 @@ def best_of(fn, repeats: int = 3) -> float:
 
 def throughput() -> None:
     paper = screen.OscillationScreen()
-    signs = Topology.from_key(ROBUST, ("I1", "I2", "g1", "g2"), ("g1", "g2")).signs
+    topology = Topology.from_key(ROBUST, ("I1", "I2", "g1", "g2"), ("g1", "g2"))
+    signs = topology.signs
     K, b = hill.sample_parameters(jax.random.PRNGKey(0), 20_000, signs.shape)
-    inputs, start = jnp.asarray(paper.inputs(2)), jnp.full((2,), paper.start)
 
     @jax.jit
     def reference(K, b):
         def one(k, b_):
-            return screen.trajectory_success(paper, hill.simulate_hill(jnp.asarray(signs), k, b_, inputs,
-                                                                        paper.dt, start))
+            return screen.trajectory_success(paper, screen.screen_trajectories(paper, topology, k, b_))
         return jax.vmap(one)(K, b)
 
     fast_mask = screen.screen_sets(signs, K, b)

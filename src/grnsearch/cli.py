@@ -112,24 +112,24 @@ def _cutoff(text: str) -> float | str:
     return value
 
 
-def _lam(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
-    if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1) (0 = knockout), got {text!r}")
-    return value
+def _number_in(low: float, high: float, *, include_high: bool = True, what: str = "a number"):
+    """An argparse type for a number in [low, high], or [low, high) without ``include_high``."""
+    expected = f"{what} in [{low:g}, {high:g}{']' if include_high else ')'}"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if not (low <= value <= high if include_high else low <= value < high):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+
+    return parse
 
 
-def _hill_exponent(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number between 1 and 8, got {text!r}") from None
-    if not 1.0 <= value <= 8.0:
-        raise argparse.ArgumentTypeError(f"expected a Hill exponent between 1 and 8, got {text!r}")
-    return value
+_lam = _number_in(0.0, 1.0, include_high=False, what="a knockdown factor (0 = knockout)")
+_hill_exponent = _number_in(1.0, 8.0, what="a Hill exponent")
 
 
 def _cmd_mutate(args: argparse.Namespace) -> int:

@@ -5,8 +5,9 @@ For target gene i: f_i = (sum over activators j of b_ij x_j^n / (K_ij^n + x_j^n)
                        * (product over repressors l of K_il^n / (K_il^n + x_l^n)),
 with no basal rate (a gene without activators has f = 0), n = 2 by default, and
 dg/dt = f - g integrated by Euler. Parameters K and b are arrays shaped like the topology's
-sign matrix (n_sources, n_genes); entries of absent links are ignored. The fast screen of many
-parameter sets is in :mod:`grnsearch.screen`.
+sign matrix (n_sources, n_genes); entries of absent links are ignored. :class:`HillModel` holds
+one parameter set for export; :class:`HillDynamics` is the same model in log parameters for
+simulation and fitting. The fast screen of many parameter sets is in :mod:`grnsearch.screen`.
 """
 
 from __future__ import annotations
@@ -15,21 +16,66 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from grnsearch.errors import GrnsearchError
+from grnsearch.simulate import simulate
 from grnsearch.topology import Topology, signs_connected
 
 
 def hill_synthesis(x: jax.Array, signs: jax.Array, K: jax.Array, b: jax.Array, n: float = 2.0) -> jax.Array:
-    """Synthesis rates (n_genes,) for source values ``x`` (n_sources,) = [inputs, genes]."""
-    xn = x[:, None] ** n
+    """Synthesis rates (n_genes,) for source values ``x`` = [inputs, genes], either (n_sources,)
+    or per target (n_sources, n_genes) as after link scaling."""
+    xn = jnp.maximum(x if x.ndim == 2 else x[:, None], 0.0) ** n
     occupancy = xn / (K**n + xn)  # (n_sources, n_genes)
     activation = jnp.sum(jnp.where(signs == 1, b * occupancy, 0.0), axis=0)
     repression = jnp.prod(jnp.where(signs == -1, 1.0 - occupancy, 1.0), axis=0)
     return activation * repression
+
+
+class HillDynamics(eqx.Module):
+    """A Hill model in log parameters with the neural model's interface, ``synthesis(g, I,
+    link_scale)`` and ``initial_state()``, so :func:`grnsearch.simulate.simulate`, the task
+    losses and metrics apply to it unchanged; differentiable in log K, log b and the free starts."""
+
+    log_K: jax.Array
+    log_b: jax.Array
+    log_free_initial: jax.Array  # starts of the genes the task leaves free, kept positive
+    signs: tuple[tuple[int, ...], ...] = eqx.field(static=True)
+    fixed_initial: tuple[float | None, ...] = eqx.field(static=True)
+    n: float = eqx.field(static=True, default=2.0)
+
+    @classmethod
+    def of(cls, topology: Topology, K: Any, b: Any, *, fixed_initial: tuple[float | None, ...] | None = None,
+           free_initial: Any = None, n: float = 2.0) -> HillDynamics:
+        """From plain K and b (vmap-friendly); by default every start is free, at 0.1."""
+        genes = len(topology.genes)
+        fixed = (None,) * genes if fixed_initial is None else tuple(fixed_initial)
+        free = (jnp.full((sum(v is None for v in fixed),), 0.1) if free_initial is None
+                else jnp.asarray(free_initial))
+        signs = tuple(tuple(int(v) for v in row) for row in topology.signs)
+        return cls(jnp.log(jnp.asarray(K, jnp.float32)), jnp.log(jnp.asarray(b, jnp.float32)), jnp.log(free),
+                   signs, fixed, n)
+
+    def synthesis(self, g: jax.Array, inputs: jax.Array, link_scale: jax.Array | None = None) -> jax.Array:
+        """Hill synthesis rates (n_genes,); ``link_scale`` scales each source per target."""
+        x = jnp.concatenate([inputs, g])
+        if link_scale is not None:
+            x = x[:, None] * link_scale
+        return hill_synthesis(x, jnp.asarray(self.signs), jnp.exp(self.log_K), jnp.exp(self.log_b), self.n)
+
+    def initial_state(self) -> jax.Array:
+        """The fixed starts with the free ones."""
+        fixed = jnp.asarray([0.0 if v is None else v for v in self.fixed_initial])
+        free = [j for j, v in enumerate(self.fixed_initial) if v is None]
+        return fixed if not free else fixed.at[jnp.asarray(free)].set(jnp.exp(self.log_free_initial))
+
+    def to_model(self, topology: Topology) -> HillModel:
+        """The plain parameter form (K, b) for export."""
+        return HillModel(topology, np.exp(np.asarray(self.log_K)), np.exp(np.asarray(self.log_b)), self.n)
 
 
 @dataclass(frozen=True)
@@ -74,11 +120,9 @@ class HillModel:
     def simulate(self, inputs: np.ndarray, dt: float, start: np.ndarray) -> np.ndarray:
         """Euler trajectories (conditions, steps + 1, n_genes), starting row included, for inputs
         (conditions, steps, n_inputs)."""
-        signs = jnp.asarray(self.topology.signs)
-        traj = simulate_hill(signs, jnp.asarray(self.K, jnp.float32), jnp.asarray(self.b, jnp.float32),
-                             jnp.asarray(inputs, jnp.float32), dt, jnp.asarray(start, jnp.float32), self.n)
-        first = np.broadcast_to(np.asarray(start, np.float32), (traj.shape[0], 1, traj.shape[2]))
-        return np.concatenate([first, np.asarray(traj)], axis=1)
+        dynamics = HillDynamics.of(self.topology, self.K, self.b, n=self.n)
+        return np.asarray(simulate(dynamics, jnp.asarray(inputs, jnp.float32), dt,
+                                   initial_state=jnp.asarray(start, jnp.float32)))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: topology key, sources, genes, n, and K and b per present link."""
@@ -104,21 +148,6 @@ class HillModel:
             i, j = sources.index(src), genes.index(tgt)
             signs[i, j], K[i, j], b[i, j] = link["sign"], link["K"], link["b"]
         return cls(Topology(signs, sources, genes), K, b, float(data["n"]))
-
-
-def simulate_hill(signs: jax.Array, K: jax.Array, b: jax.Array, inputs: jax.Array, dt: float,
-                  start: jax.Array, n: float = 2.0) -> jax.Array:
-    """Euler trajectories (conditions, steps, n_genes) of the states after each step, for inputs
-    (conditions, steps, n_inputs) from ``start`` (n_genes,)."""
-
-    def one(inp):
-        def step(g, i):
-            g_next = (1.0 - dt) * g + dt * hill_synthesis(jnp.concatenate([i, g]), signs, K, b, n)
-            return g_next, g_next
-
-        return jax.lax.scan(step, start, inp)[1]
-
-    return jax.vmap(one)(inputs)
 
 
 def sample_parameters(key: jax.Array, n_sets: int, shape: tuple[int, int]) -> tuple[jax.Array, jax.Array]:

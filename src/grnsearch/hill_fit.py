@@ -10,8 +10,8 @@ Two routes, chosen by the task:
   starts as one vmapped program; the successful candidate (fit or sampled set) of lowest loss
   is kept, judged by the task's own criterion.
 
-:class:`HillDynamics` has the synthesis/initial_state interface of the neural model, so the
-task's simulation, loss and metrics apply to it unchanged.
+:class:`grnsearch.hill.HillDynamics` has the synthesis/initial_state interface of the neural
+model, so the task's simulation, loss and metrics apply to it unchanged.
 """
 
 from __future__ import annotations
@@ -25,43 +25,17 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from grnsearch.hill import HillModel, sample_parameters, simulate_hill
-from grnsearch.screen import SAMPLE_BLOCK, OscillationScreen, screen_sets, trajectory_success
+from grnsearch.hill import HillDynamics, HillModel, sample_parameters
+from grnsearch.screen import (
+    SAMPLE_BLOCK,
+    OscillationScreen,
+    screen_sets,
+    screen_trajectories,
+    trajectory_success,
+)
 from grnsearch.simulate import simulate
 from grnsearch.tasks.base import Task
 from grnsearch.topology import Topology
-
-
-class HillDynamics(eqx.Module):
-    """A Hill model in log parameters, with the neural model's interface: ``synthesis(g, I,
-    link_scale)`` and ``initial_state()``."""
-
-    log_K: jax.Array
-    log_b: jax.Array
-    log_free_initial: jax.Array  # starts of the genes the task leaves free, kept positive
-    signs: tuple[tuple[int, ...], ...] = eqx.field(static=True)
-    fixed_initial: tuple[float | None, ...] = eqx.field(static=True)
-    n: float = eqx.field(static=True, default=2.0)
-
-    def synthesis(self, g: jax.Array, inputs: jax.Array, link_scale: jax.Array | None = None) -> jax.Array:
-        """Hill synthesis rates (n_genes,); ``link_scale`` scales each source per target."""
-        signs = jnp.asarray(self.signs)
-        x = jnp.concatenate([inputs, g])[:, None] * (1.0 if link_scale is None else link_scale)
-        xn = jnp.maximum(x, 0.0) ** self.n
-        occupancy = xn / (jnp.exp(self.n * self.log_K) + xn)
-        activation = jnp.sum(jnp.where(signs == 1, jnp.exp(self.log_b) * occupancy, 0.0), axis=0)
-        repression = jnp.prod(jnp.where(signs == -1, 1.0 - occupancy, 1.0), axis=0)
-        return activation * repression
-
-    def initial_state(self) -> jax.Array:
-        """The task's fixed starts with the fitted free ones."""
-        fixed = jnp.asarray([0.0 if v is None else v for v in self.fixed_initial])
-        free = [j for j, v in enumerate(self.fixed_initial) if v is None]
-        return fixed if not free else fixed.at[jnp.asarray(free)].set(jnp.exp(self.log_free_initial))
-
-    def to_model(self, topology: Topology) -> HillModel:
-        """The plain parameter form (K, b) for export."""
-        return HillModel(topology, np.exp(np.asarray(self.log_K)), np.exp(np.asarray(self.log_b)), self.n)
 
 
 @dataclass
@@ -91,11 +65,6 @@ class HillFit:
                 "model": self.model.to_dict()}
 
 
-def _dynamics(topology: Topology, K, b, free_initial, fixed_initial, n: float) -> HillDynamics:
-    signs = tuple(tuple(int(v) for v in row) for row in topology.signs)
-    return HillDynamics(jnp.log(K), jnp.log(b), jnp.log(free_initial), signs, tuple(fixed_initial), n)
-
-
 def fit_hill(task: Task, topology: Topology, *, seed: int = 0, n: float = 2.0, **options: Any) -> HillFit:
     """A Hill model of ``topology`` that performs ``task``, by the task's route (module docstring)."""
     screen = task.hill_screen()
@@ -106,25 +75,26 @@ def fit_hill(task: Task, topology: Topology, *, seed: int = 0, n: float = 2.0, *
 
 def screen_metrics(screen: OscillationScreen, model: HillModel) -> dict[str, float]:
     """Second-half statistics of the readout under the screen's three conditions."""
-    traj = model.simulate(screen.inputs(len(model.inputs)), screen.dt, np.full(len(model.genes), screen.start))
-    x = traj[:, 1:, screen.readout]
+    traj = screen_trajectories(screen, model.topology, model.K, model.b)
+    x = np.asarray(traj[:, :, screen.readout])
     half = x[:, x.shape[1] // 2:]
     return {"rest_mean": float(half[0].mean()), "rest_var": float(half[0].var()),
             "i1_var": float(half[1].var()), "i1_peak_to_trough": float(half[1].max() - half[1].min()),
             "hold_mean": float(half[2].mean()), "hold_var": float(half[2].var()),
-            "passes_screen": bool(trajectory_success(screen, jnp.asarray(traj[:, 1:])))}
+            "passes_screen": bool(trajectory_success(screen, traj))}
 
 
-def _sustained_oscillation(screen: OscillationScreen, signs: np.ndarray, K: jax.Array, b: jax.Array) -> np.ndarray:
+def _sustained_oscillation(screen: OscillationScreen, topology: Topology, K: jax.Array, b: jax.Array) -> np.ndarray:
     """Variance of the readout under I1 over the second half of a run twice the screen's length:
     high for oscillations that last, low for the transients the screen's window can also pass."""
     steps = 2 * screen.steps
-    inputs = jnp.asarray(np.repeat(screen.condition_levels(signs.shape[0] - signs.shape[1])[1:2, None], steps, 1))
-    start = jnp.full((signs.shape[1],), screen.start)
+    inputs = jnp.asarray(np.repeat(screen.condition_levels(len(topology.inputs))[1:2, None], steps, 1))
+    start = jnp.full((len(topology.genes),), screen.start)
 
     def one(k, b_):
-        traj = simulate_hill(jnp.asarray(signs), k, b_, inputs, screen.dt, start, screen.n)
-        return jnp.var(traj[0, steps // 2:, screen.readout])
+        dynamics = HillDynamics.of(topology, k, b_, n=screen.n)
+        traj = simulate(dynamics, inputs, screen.dt, initial_state=start)
+        return jnp.var(traj[0, 1 + steps // 2:, screen.readout])
 
     return np.asarray(jax.jit(jax.vmap(one))(K, b))
 
@@ -151,13 +121,13 @@ def fit_by_screen(task: Task, topology: Topology, screen: OscillationScreen, *, 
     K_won, b_won = jnp.concatenate(winners_K), jnp.concatenate(winners_b)
     found = int(K_won.shape[0])
     if found:
-        best = int(np.argmax(_sustained_oscillation(screen, topology.signs, K_won, b_won)))
+        best = int(np.argmax(_sustained_oscillation(screen, topology, K_won, b_won)))
         chosen = (K_won[best], b_won[best])
     else:  # report the last set tried, marked as failing
         chosen = (K[0], b[0])
-    dynamics = _dynamics(topology, *chosen, jnp.ones((0,)), fixed, screen.n)
+    dynamics = HillDynamics.of(topology, *chosen, fixed_initial=fixed, n=screen.n)
     metrics = screen_metrics(screen, dynamics.to_model(topology))
-    metrics["i1_var_double_run"] = float(_sustained_oscillation(screen, topology.signs, chosen[0][None],
+    metrics["i1_var_double_run"] = float(_sustained_oscillation(screen, topology, chosen[0][None],
                                                                 chosen[1][None])[0])
     performs = found >= screen.min_successful_sets and metrics["passes_screen"]
     return HillFit(topology, dynamics, performs=performs, method="screen",
@@ -198,8 +168,7 @@ def fit_by_gradient(task: Task, topology: Topology, *, seed: int = 0, n: float =
     n_free = sum(v is None for v in task.initial_values)
     scale = task.link_scale()
     K, b = _log_uniform_parameters(sample_key, samples, topology.signs.shape)
-    free = jnp.full((samples, n_free), 0.1)
-    batch = jax.vmap(lambda k, b_, f: _dynamics(topology, k, b_, f, task.initial_values, n))(K, b, free)
+    batch = jax.vmap(lambda k, b_: HillDynamics.of(topology, k, b_, fixed_initial=task.initial_values, n=n))(K, b)
     first = task.conditions(data_key)
     if n_free:
         batch = jax.jit(jax.vmap(lambda m: _settle_free_genes(m, task, first.inputs[0])))(batch)
@@ -215,8 +184,11 @@ def fit_by_gradient(task: Task, topology: Topology, *, seed: int = 0, n: float =
         return losses, jax.vmap(lambda q: task.metrics(eqx.combine(q, static), scale))(p)
 
     def successes(losses, metrics) -> np.ndarray:
+        # task.success judges one model's scalars; read the arrays off the device once
+        losses = np.asarray(losses)
+        values = {name: np.asarray(metrics[name]) for name in task.metric_names}
         return np.asarray([bool(np.isfinite(losses[i])) and task.success(
-            {name: float(metrics[name][i]) for name in task.metric_names}) for i in range(len(losses))])
+            {name: float(v[i]) for name, v in values.items()}) for i in range(len(losses))])
 
     sample_losses, sample_metrics = assess(params)
     sample_losses = np.asarray(sample_losses)

@@ -25,7 +25,9 @@ import numpy as np
 from jax.sharding import Mesh
 from jax.sharding import PartitionSpec as P
 
-from grnsearch.hill import sample_parameters
+from grnsearch.hill import HillDynamics, sample_parameters
+from grnsearch.simulate import simulate
+from grnsearch.topology import Topology
 
 # parameter sets drawn per random block: block k of a topology comes from fold_in(key, k), so
 # counts do not depend on how blocks are batched, chunked or spread over devices and workers
@@ -70,6 +72,15 @@ class OscillationScreen:
         """The no-input and I2 parts of the criterion."""
         return ((rest_var < self.rest_max_var) & (hold_mean > self.hold_fold * rest_mean)
                 & (hold_var < self.hold_max_var))
+
+
+def screen_trajectories(screen: OscillationScreen, topology: Topology, K: jax.Array, b: jax.Array) -> jax.Array:
+    """Euler trajectories (3 conditions, steps, n_genes) of one parameter set under the screen's
+    conditions: the states after each step, as :func:`trajectory_success` reads them."""
+    dynamics = HillDynamics.of(topology, K, b, n=screen.n)
+    inputs = jnp.asarray(screen.inputs(len(topology.inputs)))
+    start = jnp.full((len(topology.genes),), screen.start)
+    return simulate(dynamics, inputs, screen.dt, initial_state=start)[:, 1:]
 
 
 def trajectory_success(screen: OscillationScreen, traj: jax.Array) -> jax.Array:

@@ -51,6 +51,7 @@ class SearchSettings:
     chunk_size: int
     sample_block: int
     screen: dict[str, Any]
+    subset: list[int] | None = None  # topology indices, when only part of the space is searched
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -184,14 +185,10 @@ def run_search(task: Task, *, samples: int = DEFAULT_SAMPLES, seed: int = 0, out
     signs = signs[indices]
     out = Path(out)
     settings = SearchSettings(task=task.name, samples=samples, seed=seed, chunk_size=chunk_size,
-                              sample_block=SAMPLE_BLOCK, screen=asdict(screen))
+                              sample_block=SAMPLE_BLOCK, screen=asdict(screen),
+                              subset=None if topology_indices is None else indices.tolist())
     _check_settings(out, settings, resume)
-    meta = {"settings": settings.as_dict(), "complete": False, "topologies": len(signs),
-            "subset": None if topology_indices is None else indices.tolist(), "versions": versions()}
-    if resume and (out / "search.json").exists():
-        recorded = json.loads((out / "search.json").read_text())
-        if recorded.get("subset") != meta["subset"]:
-            raise GrnsearchError(f"--resume: {out} searched another part of the topology space")
+    meta = {"settings": settings.as_dict(), "complete": False, "topologies": len(signs), "versions": versions()}
     write_atomic(out / "search.json", json.dumps(meta, indent=2))
 
     chunk_dir = out / CHUNK_DIR
