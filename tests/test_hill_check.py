@@ -10,6 +10,7 @@ import pytest
 from grnsearch import tasks
 from grnsearch.cli import main
 from grnsearch.compare import compare
+from grnsearch.export import ensemble_strength_table
 from grnsearch.hill_fit import fit_hill
 from grnsearch.search import SearchResult, SearchSettings, link_columns, search_table
 from grnsearch.topology import Topology
@@ -73,6 +74,9 @@ def test_hill_check_cli_writes_sbml_antimony_and_figure(tmp_path, capsys):
     # a topology the model cannot perform exits 1 and says so
     assert main(["hill-check", str(run), "--topology", "I->g1:+ g1->g2:+", "--no-figures"]) == 1
     assert "does NOT perform" in capsys.readouterr().out
+    # the authors' run-23 loop (g1 -| g2 -> g1): nothing makes g2 in a Hill model without basal rate
+    assert main(["hill-check", str(run), "--topology", "I->g1:+ g1->g2:- g2->g1:+", "--no-figures"]) == 1
+    assert "nothing activates g2" in capsys.readouterr().err
     assert main(["hill-check", str(run), "--topology", "I->g3:+"]) == 2
     assert "cannot read link" in capsys.readouterr().err
 
@@ -86,12 +90,14 @@ def _search(keys_and_sets: dict[str, int]) -> SearchResult:
 
 
 def test_compare_counts_and_probability_mass(tmp_path):
-    near = ROBUST.replace(" I2->g1:+", "")  # one link removed from ROBUST
+    near = ROBUST.replace(" g2->g2:+", "")  # one link removed from ROBUST
     other = "I1->g1:+ I2->g2:+ g1->g2:+ g2->g1:-"
     hill_only = "I1->g2:+ I2->g1:+ g1->g2:- g2->g1:+ g2->g2:+"
+    outside = ROBUST.replace(" I2->g1:+", "")  # I2 regulates nothing: outside the search space
     search = _search({ROBUST: 142, hill_only: 3, other: 1})  # `other` fails (1 < 2 sets)
-    runs = [ROBUST] * 5 + [near] * 3 + [other] * 2
+    runs = [ROBUST] * 5 + [near] * 3 + [other] * 2 + [outside] * 4
     result = compare(runs, search)
+    assert result.runs == 10 and result.runs_outside_space == 4
     assert (result.both, result.rnn_only, result.hill_only, result.one_link_away) == (1, 2, 1, 1)
     assert result.direct_probability == pytest.approx(0.5)
     assert result.near_probability == pytest.approx(0.8)  # `near` is one link away, `other` further
@@ -121,3 +127,26 @@ def test_compare_cli_on_directories(tmp_path, capsys):
     assert (study / "compare" / "rnn_vs_hill.png").is_file()
     assert main(["compare", str(study), str(tmp_path / "nothing")]) == 2
     assert "not a finished search" in capsys.readouterr().err
+    assert main(["compare", str(study), str(search_dir), "--cutoff", "5e-4"]) == 2
+    assert "no strengths.csv" in capsys.readouterr().err
+
+    # strengths of ROBUST whose g1->g1 is weak: cut again at 5e-4 the runs lose that link
+    strengths = np.full((3, 4, 2), 1e-5)
+    for (src, tgt), value in {(0, 1): 0.01, (1, 0): 0.02, (2, 0): 3e-4, (2, 1): -0.01, (3, 0): 0.02,
+                              (3, 1): 0.005}.items():
+        strengths[:, src, tgt] = value
+    table = ensemble_strength_table([0, 1, 2], [True, True, False], strengths, OSC.sources, OSC.genes)
+    table.to_csv(study / "strengths.csv", index=False)
+    assert main(["compare", str(study), str(search_dir), "--cutoff", "5e-4", "--out", str(tmp_path / "cut"),
+                 "--quiet", "--no-figures"]) == 0
+    rows = pd.read_csv(tmp_path / "cut" / "topologies.csv").set_index("topology")
+    assert rows.loc["I1->g2:+ I2->g1:+ g1->g2:- g2->g1:+ g2->g2:+", "rnn_runs"] == 2
+    assert rows.loc[ROBUST, "rnn_runs"] == 0
+    # a strength table in the authors' layout (no converged column: every row counts) needs a cutoff
+    table.drop(columns=["seed", "converged"]).to_csv(tmp_path / "authors.csv", index=False)
+    assert main(["compare", str(tmp_path / "authors.csv"), str(search_dir), "--quiet", "--no-figures"]) == 2
+    assert "give the cutoff" in capsys.readouterr().err
+    assert main(["compare", str(tmp_path / "authors.csv"), str(search_dir), "--cutoff", "1e-4", "--no-figures"]) == 0
+    assert "3 converged runs" in capsys.readouterr().out
+    saved = json.loads((search_dir / "compare-authors" / "compare.json").read_text())
+    assert saved["runs"] == 3 and saved["direct_probability"] == 1.0

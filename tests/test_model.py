@@ -54,6 +54,27 @@ def test_initial_state_keeps_fixed_values_and_trains_free_ones():
     assert float(grad.free_initial[0]) == 1.0
 
 
+def test_normal_initialisation_and_uniform_free_starts():
+    kwargs = {"n_genes": 3, "n_inputs": 2, "hidden": (64, 64), "arch": "per-gene",
+              "fixed_initial": (0.1, None, None)}
+    glorot = GeneNetworkModel.init(**kwargs, key=jax.random.PRNGKey(0))
+    assert all(float(jnp.abs(b).max()) == 0.0 for b in glorot.biases)
+    assert np.all(np.asarray(glorot.free_initial) == 0.0)
+    normal = GeneNetworkModel.init(**kwargs, key=jax.random.PRNGKey(0), init_std=0.1, free_start="uniform")
+    values = np.concatenate([np.asarray(a).ravel() for a in (*normal.weights, *normal.biases)])
+    assert np.abs(values).max() <= 0.2  # truncated at two standard deviations
+    # a normal truncated at +-2 sigma has standard deviation 0.88 sigma
+    assert np.std(values) == pytest.approx(0.088, rel=0.05)
+    assert all(float(jnp.abs(b).min()) > 0.0 for b in normal.biases)
+    starts = np.asarray(normal.free_initial)
+    assert starts.shape == (2,) and np.all((starts >= 0) & (starts < 1)) and starts[0] != starts[1]
+    # the weights do not depend on where the free genes start
+    zero = GeneNetworkModel.init(**kwargs, key=jax.random.PRNGKey(0), init_std=0.1)
+    np.testing.assert_array_equal(np.asarray(zero.weights[0]), np.asarray(normal.weights[0]))
+    with pytest.raises(ValueError, match="free_start"):
+        GeneNetworkModel.init(**kwargs, key=jax.random.PRNGKey(0), free_start="random")
+
+
 @pytest.mark.parametrize("arch", ["per-gene", "shared"])
 def test_link_scale_one_is_wild_type(arch):
     model = make_model(arch)

@@ -76,4 +76,7 @@ def test_study_cli_writes_tables(tmp_path, capsys):
     topologies = pd.read_csv(tmp_path / "topologies.csv")
     assert list(topologies.columns) == ["topology", "n_links", "count", "probability"]
     assert (tmp_path / "seed-3" / "manifest.json").is_file()
+    strengths = pd.read_csv(tmp_path / "strengths.csv")
+    assert list(strengths.columns[:3]) == ["seed", "converged", "I1->g1"] and len(strengths) == 4
+    assert strengths.shape[1] == 2 + 8 and not strengths["converged"].any()
     assert "0 of 4 runs converged" in capsys.readouterr().out

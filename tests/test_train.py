@@ -97,3 +97,11 @@ def test_bad_settings_raise_clear_errors(adaptation_task):
         grnsearch.train(adaptation_task, seeds=1, blocked=[("g1", "I")])
     with pytest.raises(GrnsearchError, match="noise"):
         TrainConfig(solver="ode", noise=0.1).validate()
+    with pytest.raises(GrnsearchError, match="unknown initialisation 'xavier'"):
+        TrainConfig().replace(init="xavier")
+    with pytest.raises(GrnsearchError, match="init_std"):
+        TrainConfig().replace(init="normal", init_std=0.0)
+    with pytest.raises(GrnsearchError, match="free_start"):
+        TrainConfig().replace(free_start="random")
+    config = TrainConfig().replace(init="normal", init_std=0.05, free_start="uniform")
+    assert TrainConfig.from_dict(config.to_dict()) == config and config.weight_std == 0.05

@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from grnsearch.errors import GrnsearchError
 
@@ -82,8 +83,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     task = tasks.get(args.task)
     blocked = _blocked_links(task, args.block)
-    config = task.defaults.replace(arch=args.arch, iterations=args.iterations, solver=args.solver,
-                                   blocked=blocked, noise=args.noise)
+    config = task.defaults.replace(solver=args.solver, blocked=blocked, noise=args.noise, **_model_options(args))
     out = prepare_output_dir(args.out, args.task, args.overwrite)
     progress = _show_progress(args.quiet)
     if not args.quiet:
@@ -130,6 +130,7 @@ def _number_in(low: float, high: float, *, include_high: bool = True, what: str 
 
 _lam = _number_in(0.0, 1.0, include_high=False, what="a knockdown factor (0 = knockout)")
 _hill_exponent = _number_in(1.0, 8.0, what="a Hill exponent")
+_strength_cutoff = _number_in(0.0, float("inf"), what="a strength cutoff")
 
 
 def _cmd_mutate(args: argparse.Namespace) -> int:
@@ -161,7 +162,7 @@ def _cmd_sparsify(args: argparse.Namespace) -> int:
     task = tasks.get(args.task)
     blocked = _blocked_links(task, args.block)
     config = task.defaults.replace(iterations=task.sparsify_iterations).replace(
-        arch=args.arch, iterations=args.iterations, blocked=blocked)
+        blocked=blocked, **_model_options(args))
     out = prepare_output_dir(args.out, f"{args.task}-sparsify", args.overwrite)
     progress = _show_progress(args.quiet)
     if not args.quiet:
@@ -187,7 +188,7 @@ def _cmd_study(args: argparse.Namespace) -> int:
     from grnsearch.study import degeneracy, run_study
 
     task = tasks.get(args.task)
-    config = task.defaults.replace(iterations=args.iterations, noise=args.noise, arch=args.arch)
+    config = task.defaults.replace(noise=args.noise, **_model_options(args))
     out = prepare_output_dir(args.out, f"{args.task}-study", args.overwrite)
     progress = _show_progress(args.quiet)
     if not args.quiet:
@@ -262,6 +263,7 @@ def _run_topology(run_dir: Path, trained, override: str | None):
 
 def _cmd_hill_check(args: argparse.Namespace) -> int:
     from grnsearch.export import write_hill_check
+    from grnsearch.hill import genes_without_activator
     from grnsearch.hill_fit import fit_hill
     from grnsearch.io import load_run
 
@@ -272,6 +274,9 @@ def _cmd_hill_check(args: argparse.Namespace) -> int:
         raise GrnsearchError(f"{run_dir}: the topology has no links; nothing to convert")
     if not args.quiet:
         print(f"grnsearch: Hill model of {topology.key()} (from {origin})", file=sys.stderr)
+        for gene in genes_without_activator(topology):
+            print(f"note: nothing activates {gene}; Hill models have no basal rate, so {gene} is not made "
+                  "and its links act on nothing", file=sys.stderr)
     fit = fit_hill(trained.task, topology, seed=args.seed, n=args.n)
     out = write_hill_check(run_dir, trained, fit, figures=not args.no_figures)
     if not args.quiet:
@@ -291,15 +296,20 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from grnsearch.compare import compare_directories
     from grnsearch.io import atomic_directory, write_atomic
 
-    result = compare_directories(args.study_dir, args.search_dir)
-    out = Path(args.out) if args.out is not None else Path(args.study_dir) / "compare"
+    result = compare_directories(args.study_dir, args.search_dir, args.cutoff)
+    study = Path(args.study_dir)
+    if args.out is not None:
+        out = Path(args.out)
+    else:
+        out = Path(args.search_dir) / f"compare-{study.stem}" if study.is_file() else study / "compare"
     with atomic_directory(out) as tmp:
         write_atomic(tmp / "compare.json", json.dumps(result.as_dict(), indent=2))
         write_atomic(tmp / "topologies.csv", result.table.to_csv(index=False))
         if not args.no_figures:
             plots.plot_comparison(result, tmp / "rnn_vs_hill")
     if not args.quiet:
-        print(f"{result.runs} converged runs, {result.rnn_topologies} distinct RNN topologies; "
+        outside = f" ({result.runs_outside_space} more outside the search space)" if result.runs_outside_space else ""
+        print(f"{result.runs} converged runs{outside}, {result.rnn_topologies} distinct RNN topologies; "
               f"{result.hill_topologies} successful Hill topologies")
         print(f"both {result.both}, RNN only {result.rnn_only} ({result.one_link_away} of them one link "
               f"from a Hill topology), Hill only {result.hill_only}")
@@ -312,13 +322,26 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 def _add_task_options(p: argparse.ArgumentParser, seeds: int, what: str, iterations_help: str) -> None:
     from grnsearch import tasks
-    from grnsearch.model import ARCHITECTURES
+    from grnsearch.config import INITS
+    from grnsearch.model import ARCHITECTURES, FREE_STARTS
 
     p.add_argument("task", metavar="TASK", help=f"task name: {', '.join(tasks.names())}")
     p.add_argument("--seeds", type=_positive_int, default=seeds, help=f"number of {what} (default {seeds})")
     p.add_argument("--seed", type=_int, default=0, help="first seed; the others follow as seed+1, ... (default 0)")
     p.add_argument("--arch", choices=ARCHITECTURES, default=None, help="MLP architecture (default: the task's)")
     p.add_argument("--iterations", type=_positive_int, default=None, help=iterations_help)
+    p.add_argument("--init", choices=INITS, default=None,
+                   help="weight initialisation: glorot (uniform weights, zero biases) or normal (weights and "
+                        "biases from a truncated normal, the authors' code) (default: the task's)")
+    p.add_argument("--init-std", type=float, default=None, help="standard deviation of --init normal (default 0.1)")
+    p.add_argument("--free-start", choices=FREE_STARTS, default=None,
+                   help="start of the genes the task leaves free: zero or uniform in [0, 1) (default: the task's)")
+
+
+def _model_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The training settings shared by train, sparsify and study (None keeps the task's)."""
+    return {"arch": args.arch, "iterations": args.iterations, "init": args.init, "init_std": args.init_std,
+            "free_start": args.free_start}
 
 
 def _add_distribution_options(p: argparse.ArgumentParser, what: str) -> None:
@@ -431,9 +454,14 @@ def build_parser() -> argparse.ArgumentParser:
                                    "whose topology the Hill search found (direct) or is one link from "
                                    "(near), and the paper's Fig. 3f. Writes DIR/compare.json, "
                                    "DIR/topologies.csv and DIR/rnn_vs_hill.png.")
-    p.add_argument("study_dir", metavar="STUDY_DIR", help="output of 'grnsearch study'")
+    p.add_argument("study_dir", metavar="STUDY_DIR",
+                   help="output of 'grnsearch study', or a CSV of link strengths (one SRC->TGT column per link)")
     p.add_argument("search_dir", metavar="SEARCH_DIR", help="output of 'grnsearch search' on the same task")
-    p.add_argument("--out", type=Path, default=None, help="output directory (default STUDY_DIR/compare)")
+    p.add_argument("--cutoff", type=_strength_cutoff, default=None,
+                   help="cut the study's strengths.csv again at this |strength| (default: the study's own "
+                        "cutoff; required for a CSV; the authors used 5e-4)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="output directory (default STUDY_DIR/compare, or SEARCH_DIR/compare-<name> for a CSV)")
     p.add_argument("--no-figures", action="store_true", help="skip the figure")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(handler=_cmd_compare)

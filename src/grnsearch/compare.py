@@ -2,8 +2,13 @@
 
 Counts over distinct topologies: found by the RNN study only, by the Hill search only, by both,
 and RNN topologies one link away from a successful Hill topology (an added or removed link; a
-sign flip is two). Probability mass over the study's converged runs: the share whose topology is
-a successful Hill topology (direct), and the share that is at most one link away (direct or near).
+sign flip is two). Probability mass over the study's converged runs whose topology lies in the
+search space (the paper's connectivity filter; 193 of the authors' 195 runs): the share whose
+topology is a successful Hill topology (direct), and the share at most one link away.
+
+The RNN side is a study directory, read at the study's own cutoff or cut again at another from
+its ``strengths.csv``, or any strength table in that layout (one ``SRC->TGT`` column per link,
+optionally ``converged``), such as the authors' released strengths.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ class Comparison:
 
     task: str
     runs: int
+    runs_outside_space: int
     rnn_topologies: int
     hill_topologies: int
     both: int
@@ -44,23 +50,50 @@ class Comparison:
         return {k: v for k, v in self.__dict__.items() if k != "table"}
 
 
-def read_study_topologies(study_dir: str | Path) -> tuple[str, list[str]]:
-    """(task name, topology keys of the converged runs) from a ``grnsearch study`` directory."""
+def _converged(table: pd.DataFrame) -> pd.Series:
+    if "converged" not in table.columns:
+        return pd.Series(True, index=table.index)
+    return table["converged"].astype(str).str.lower().isin(("true", "1"))
+
+
+def read_study_topologies(study_dir: str | Path, cutoff: float | None = None) -> tuple[str, list[str]]:
+    """(task name, topology keys of the converged runs) from a ``grnsearch study`` directory, at
+    the study's cutoff or, with ``cutoff``, cut again from its ``strengths.csv``."""
     study_dir = Path(study_dir)
     table_path, summary_path = study_dir / "study.csv", study_dir / "summary.json"
     if not table_path.is_file() or not summary_path.is_file():
         raise GrnsearchError(f"{study_dir}: not a finished study (no study.csv and summary.json); run "
                              "'grnsearch study TASK --out DIR' first")
-    table = pd.read_csv(table_path, keep_default_na=False)
     task = json.loads(summary_path.read_text())["task"]
-    converged = table["converged"].astype(str).str.lower().isin(("true", "1"))
-    return task, table.loc[converged, "topology"].tolist()
+    if cutoff is not None:
+        strengths_path = study_dir / "strengths.csv"
+        if not strengths_path.is_file():
+            raise GrnsearchError(f"{study_dir}: no strengths.csv to cut again (a study from an older "
+                                 "grnsearch); rerun the study, or compare without --cutoff")
+        from grnsearch import tasks
+        return task, strength_table_topologies(strengths_path, tasks.get(task), cutoff)
+    table = pd.read_csv(table_path, keep_default_na=False)
+    return task, table.loc[_converged(table), "topology"].tolist()
+
+
+def strength_table_topologies(path: str | Path, task: Any, cutoff: float) -> list[str]:
+    """Topology keys at ``cutoff`` of the converged rows of a strength table (one ``SRC->TGT``
+    column per link of ``task``; rows without a ``converged`` column all count)."""
+    from grnsearch.study import read_strength_table, topologies_from_strengths
+
+    strengths = read_strength_table(path, task.sources, task.genes)
+    keep = _converged(pd.read_csv(path, keep_default_na=False)).to_numpy()
+    topologies = topologies_from_strengths(strengths[keep], cutoff, task.sources, task.genes)
+    return [t.key() for t in topologies]
 
 
 def compare(rnn_keys: list[str], search: SearchResult) -> Comparison:
-    """Compare the topologies of converged RNN runs with a finished search."""
+    """Compare the topologies of converged RNN runs with a finished search; runs whose topology
+    lies outside the search space (the connectivity filter) are counted and left out."""
     sources, genes = search.sources, search.genes
-    rnn = [Topology.from_key(k, sources, genes) for k in rnn_keys]
+    all_runs = [Topology.from_key(k, sources, genes) for k in rnn_keys]
+    rnn = [t for t in all_runs if t.is_connected()]
+    rnn_keys = [t.key() for t in rnn]
     hill = search.topologies()
     summary = compare_with_reference(rnn, hill)
     counts = pd.Series(rnn_keys).value_counts()
@@ -82,17 +115,28 @@ def compare(rnn_keys: list[str], search: SearchResult) -> Comparison:
     total_sets = sum(hill_sets.values())
     covered = sum(v for k, v in hill_sets.items() if k in counts)
     return Comparison(
-        task=search.settings.task, runs=len(rnn_keys), rnn_topologies=int(table["in_rnn"].sum()),
+        task=search.settings.task, runs=len(rnn_keys), runs_outside_space=len(all_runs) - len(rnn),
+        rnn_topologies=int(table["in_rnn"].sum()),
         hill_topologies=len(hill_sets), both=both, rnn_only=int(table["in_rnn"].sum()) - both,
         hill_only=len(hill_sets) - both, one_link_away=summary.one_link_away,
         direct_probability=summary.direct_probability, near_probability=summary.compatible_probability,
         hill_sets_covered=covered / total_sets if total_sets else 0.0, table=table)
 
 
-def compare_directories(study_dir: str | Path, search_dir: str | Path) -> Comparison:
-    """:func:`compare` on a study directory and a search directory of the same task."""
-    task, keys = read_study_topologies(study_dir)
+def compare_directories(study: str | Path, search_dir: str | Path, cutoff: float | None = None) -> Comparison:
+    """:func:`compare` on a study directory (or a strength table, which needs ``cutoff``) and a
+    search directory of the same task."""
+    study_dir = Path(study)
     search = read_search(search_dir)
+    if study_dir.is_file():
+        if cutoff is None:
+            raise GrnsearchError(f"{study_dir} is a strength table: give the cutoff that separates present "
+                                 "from absent links, e.g. --cutoff 5e-4 (the authors')")
+        from grnsearch import tasks
+        task = search.settings.task
+        keys = strength_table_topologies(study_dir, tasks.get(task), cutoff)
+    else:
+        task, keys = read_study_topologies(study_dir, cutoff)
     if search.settings.task != task:
         raise GrnsearchError(f"{study_dir} is a study of {task!r} but {search_dir} searched "
                              f"{search.settings.task!r}; compare a study and a search of the same task")

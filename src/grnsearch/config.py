@@ -7,23 +7,31 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grnsearch.errors import GrnsearchError
-from grnsearch.model import ARCHITECTURES
+from grnsearch.model import ARCHITECTURES, FREE_STARTS
 from grnsearch.simulate import SOLVERS
 
 OPTIMIZERS: tuple[str, ...] = ("rmsprop", "adam")
+INITS: tuple[str, ...] = ("glorot", "normal")
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """How to train: architecture, optimiser, iterations, noise, solver and blocked links.
+    """How to train: architecture, initialisation, optimiser, iterations, noise, solver and
+    blocked links.
 
     ``blocked`` holds links as ``(source, target)`` name pairs; they are held at zero in the
     link-scale matrix for the whole training. ``noise`` is the standard deviation of Gaussian
-    noise added to f at every Euler step while training (0 = none).
+    noise added to f at every Euler step while training (0 = none). ``init = "glorot"`` draws
+    Glorot-uniform weights and zero biases; ``"normal"`` draws every weight and bias from a normal
+    of standard deviation ``init_std`` truncated at two of them. ``free_start`` is where the genes
+    the task leaves free start: ``"zero"`` or ``"uniform"`` in [0, 1).
     """
 
     arch: str = "per-gene"
     hidden: tuple[int, ...] = (16, 16)
+    init: str = "glorot"
+    init_std: float = 0.1
+    free_start: str = "zero"
     optimizer: str = "rmsprop"
     learning_rate: float = 1e-3
     iterations: int = 2000
@@ -46,6 +54,12 @@ class TrainConfig:
         """Raise GrnsearchError naming the first setting that cannot work."""
         if self.arch not in ARCHITECTURES:
             raise GrnsearchError(f"unknown architecture {self.arch!r}: use one of {', '.join(ARCHITECTURES)}")
+        if self.init not in INITS:
+            raise GrnsearchError(f"unknown initialisation {self.init!r}: use one of {', '.join(INITS)}")
+        if not self.init_std > 0:
+            raise GrnsearchError(f"init_std must be positive, got {self.init_std!r}")
+        if self.free_start not in FREE_STARTS:
+            raise GrnsearchError(f"unknown free_start {self.free_start!r}: use one of {', '.join(FREE_STARTS)}")
         if self.optimizer not in OPTIMIZERS:
             raise GrnsearchError(f"unknown optimizer {self.optimizer!r}: use one of {', '.join(OPTIMIZERS)}")
         if self.solver not in SOLVERS:
@@ -60,6 +74,11 @@ class TrainConfig:
             raise GrnsearchError("noise on f needs the euler solver; drop the noise or use --solver euler")
         if not self.hidden or any(h <= 0 for h in self.hidden):
             raise GrnsearchError(f"hidden layer sizes must be positive, got {self.hidden!r}")
+
+    @property
+    def weight_std(self) -> float | None:
+        """The normal initialisation's standard deviation, or None for Glorot-uniform."""
+        return self.init_std if self.init == "normal" else None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (links as ``SRC->TGT`` strings)."""

@@ -27,6 +27,15 @@ def strength_table(strengths: np.ndarray, sources: tuple[str, ...], genes: tuple
     return table
 
 
+def ensemble_strength_table(seeds: Any, converged: np.ndarray, strengths: np.ndarray,
+                            sources: tuple[str, ...], genes: tuple[str, ...]) -> pd.DataFrame:
+    """``seed,converged`` then one column per ``SRC->TGT`` link: every run's link strengths, the
+    layout of the authors' released table, so a study can be cut again at any cutoff."""
+    strengths = np.asarray(strengths, dtype=float)
+    columns = {f"{s}->{t}": strengths[:, i, j] for i, s in enumerate(sources) for j, t in enumerate(genes)}
+    return pd.DataFrame({"seed": list(seeds), "converged": np.asarray(converged, dtype=bool), **columns})
+
+
 def edge_table(topology: Topology, strengths: np.ndarray) -> pd.DataFrame:
     """``source,target,sign,strength``: one row per present link, in canonical order."""
     rows = [(s, t, sign, float(strengths[topology.sources.index(s), topology.genes.index(t)]))
@@ -135,8 +144,8 @@ def write_sparsify_outputs(paths: list[Any], out_dir: Path, *, figures: bool = T
 
 def write_study_outputs(result: Any, out_dir: Path, *, figures: bool = True, progress: bool = False) -> Path:
     """Everything ``grnsearch study`` writes into ``out_dir``: ``study.csv`` (one row per run),
-    ``topologies.csv`` (over converged runs), ``summary.json`` (convergence, cutoff, degeneracy,
-    wall time), the cutoff scan, a figure of the most frequent topologies, and ``seed-<k>/`` run
+    ``strengths.csv`` (every run's link strengths), ``topologies.csv`` (over converged runs),
+    ``summary.json`` (convergence, cutoff, degeneracy, wall time), the cutoff scan, a figure of the most frequent topologies, and ``seed-<k>/`` run
     directories (without figures) for later use. Tables are written last."""
     from tqdm.auto import tqdm
 
@@ -170,6 +179,8 @@ def write_study_outputs(result: Any, out_dir: Path, *, figures: bool = True, pro
         "wall_time_s": round(result.wall_time, 2),
         **degeneracy(table),
     }
+    write_atomic(out_dir / "strengths.csv", ensemble_strength_table(
+        result.ensemble.seeds, result.converged, result.strengths, task.sources, task.genes).to_csv(index=False))
     write_atomic(out_dir / "topologies.csv", table.to_csv(index=False))
     write_atomic(out_dir / "summary.json", json.dumps(summary, indent=2))
     write_atomic(out_dir / "study.csv", result.table().to_csv(index=False))

@@ -36,6 +36,12 @@ def hill_synthesis(x: jax.Array, signs: jax.Array, K: jax.Array, b: jax.Array, n
     return activation * repression
 
 
+def genes_without_activator(topology: Topology) -> list[str]:
+    """Genes that no link activates. With no basal rate their Hill synthesis is zero, so they decay
+    to 0 and their own links act on nothing (for instance g2 in ``g1->g2:- g2->g1:+``)."""
+    return [gene for j, gene in enumerate(topology.genes) if not np.any(topology.signs[:, j] == 1)]
+
+
 class HillDynamics(eqx.Module):
     """A Hill model in log parameters with the neural model's interface, ``synthesis(g, I,
     link_scale)`` and ``initial_state()``, so :func:`grnsearch.simulate.simulate`, the task

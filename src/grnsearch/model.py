@@ -12,7 +12,12 @@ so ``L[i, j] = 0`` blocks link i->j, ``lambda`` knocks it down and 1 is the wild
 MLP this means evaluating it once per target with that target's column of L.
 
 Genes with a fixed initial value (given by the task) start there; the others start at trainable
-values held by the model, initialised at 0. Weights are Glorot-uniform, biases zero.
+values held by the model. Two initialisations (``TrainConfig.init_std``, ``free_start``):
+
+- Glorot-uniform weights, zero biases, free genes starting at 0 (``init_std=None``, ``"zero"``);
+- every weight and bias drawn from a normal of standard deviation ``init_std`` truncated at two
+  standard deviations, free genes starting uniformly in [0, 1) (``init_std=0.1``, ``"uniform"``:
+  the authors' code for Fig. 1-4).
 """
 
 from __future__ import annotations
@@ -26,14 +31,20 @@ import jax.numpy as jnp
 
 Architecture = Literal["shared", "per-gene"]
 ARCHITECTURES: tuple[str, ...] = ("shared", "per-gene")
+FREE_STARTS: tuple[str, ...] = ("zero", "uniform")
 
 
-def _init_layer(key: jax.Array, n_nets: int, n_in: int, n_out: int) -> tuple[jax.Array, jax.Array]:
-    """Glorot-uniform weights and zero biases (TensorFlow's dense-layer default, which the
-    authors' code used), stacked over ``n_nets`` nets."""
-    bound = math.sqrt(6.0 / (n_in + n_out))
-    weight = jax.random.uniform(key, (n_nets, n_in, n_out), minval=-bound, maxval=bound)
-    return weight, jnp.zeros((n_nets, n_out))
+def _init_layer(key: jax.Array, n_nets: int, n_in: int, n_out: int,
+                init_std: float | None) -> tuple[jax.Array, jax.Array]:
+    """Weights and biases of one layer stacked over ``n_nets`` nets: Glorot-uniform weights and
+    zero biases (``init_std`` None), or both from a normal truncated at +-2 ``init_std``."""
+    if init_std is None:
+        bound = math.sqrt(6.0 / (n_in + n_out))
+        weight = jax.random.uniform(key, (n_nets, n_in, n_out), minval=-bound, maxval=bound)
+        return weight, jnp.zeros((n_nets, n_out))
+    w_key, b_key = jax.random.split(key)
+    weight = init_std * jax.random.truncated_normal(w_key, -2.0, 2.0, (n_nets, n_in, n_out))
+    return weight, init_std * jax.random.truncated_normal(b_key, -2.0, 2.0, (n_nets, n_out))
 
 
 class GeneNetworkModel(eqx.Module):
@@ -61,20 +72,26 @@ class GeneNetworkModel(eqx.Module):
         arch: str,
         fixed_initial: tuple[float | None, ...],
         key: jax.Array,
+        init_std: float | None = None,
+        free_start: str = "zero",
     ) -> GeneNetworkModel:
-        """A freshly initialised model; ``fixed_initial[j]`` is gene j's start or None (trainable)."""
+        """A freshly initialised model; ``fixed_initial[j]`` is gene j's start or None (trainable).
+        ``init_std`` and ``free_start`` choose the initialisation (module docstring)."""
         if arch not in ARCHITECTURES:
             raise ValueError(f"unknown architecture {arch!r}; choose one of {ARCHITECTURES}")
+        if free_start not in FREE_STARTS:
+            raise ValueError(f"unknown free_start {free_start!r}; choose one of {FREE_STARTS}")
         if len(fixed_initial) != n_genes:
             raise ValueError("fixed_initial needs one entry per gene")
         n_nets, n_out = (n_genes, 1) if arch == "per-gene" else (1, n_genes)
         sizes = (n_inputs + n_genes, *hidden, n_out)
         keys = jax.random.split(key, len(sizes) - 1)
-        layers = [_init_layer(k, n_nets, a, b) for k, a, b in zip(keys, sizes[:-1], sizes[1:])]
-        # free genes start unexpressed; training moves them. Starting low also makes the free
-        # gene of adaptation take the up-regulated role (I -> g2 -| g1) in ~30 of 32 seeds,
-        # against ~23 of 32 with random starts in (0.1, 0.9)
-        free_initial = jnp.zeros((sum(v is None for v in fixed_initial),))
+        layers = [_init_layer(k, n_nets, a, b, init_std) for k, a, b in zip(keys, sizes[:-1], sizes[1:])]
+        n_free = sum(v is None for v in fixed_initial)
+        # starting low makes the free gene of adaptation take the up-regulated role
+        # (I -> g2 -| g1) in ~30 of 32 seeds, against ~23 of 32 with random starts in (0.1, 0.9)
+        free_initial = (jnp.zeros((n_free,)) if free_start == "zero"
+                        else jax.random.uniform(jax.random.fold_in(key, len(sizes)), (n_free,)))
         return cls(
             weights=tuple(w for w, _ in layers),
             biases=tuple(b for _, b in layers),

@@ -104,6 +104,8 @@ class Task:
             arch=config.arch,
             fixed_initial=self.initial_values,
             key=key,
+            init_std=config.weight_std,
+            free_start=config.free_start,
         )
 
     # ---- what subclasses provide --------------------------------------------------------
