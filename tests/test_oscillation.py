@@ -44,6 +44,21 @@ def test_oscillation_conditions_and_criterion():
     assert grnsearch.tasks.oscillation3().genes == ("g1", "g2", "g3")
 
 
+def test_two_gene_task_initialises_as_the_authors_and_three_gene_as_glorot():
+    key = jax.random.PRNGKey(3)
+    two = grnsearch.tasks.oscillation()
+    model = two.init_model(two.defaults, key)
+    assert all(float(abs(b).min()) > 0 for b in model.biases)  # truncated normal biases
+    assert max(float(abs(w).max()) for w in model.weights) <= 0.2
+    assert 0.0 <= float(model.free_initial[0]) < 1.0 and float(model.free_initial[0]) != 0.0
+    three = grnsearch.tasks.oscillation3()
+    model = three.init_model(three.defaults, key)
+    assert all(float(abs(b).max()) == 0 for b in model.biases) and np.all(np.asarray(model.free_initial) == 0)
+    # the same task under a Glorot config gives the Glorot model
+    glorot = two.init_model(two.defaults.replace(init="glorot", free_start="zero"), key)
+    assert all(float(abs(b).max()) == 0 for b in glorot.biases)
+
+
 def test_degeneracy_share_of_the_most_frequent_topologies():
     table = pd.DataFrame({"topology": list("abcdefghij"), "n_links": 4,
                           "count": [40, 20, 10, 10, 5, 5, 4, 3, 2, 1]})
