@@ -39,12 +39,14 @@ def _show_progress(quiet: bool) -> bool:
     return not quiet and sys.stderr.isatty()
 
 
+def _default_out(name: str) -> Path:
+    """``runs/<name>-<date-time>``: where a command writes without --out."""
+    return Path("runs") / f"{name}-{_dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
+
+
 def prepare_output_dir(out: Path | None, default_name: str, overwrite: bool) -> Path:
     """The output directory, created and checked writable; GrnsearchError naming --out if not."""
-    if out is None:
-        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        out = Path("runs") / f"{default_name}-{stamp}"
-    out = Path(out)
+    out = _default_out(default_name) if out is None else Path(out)
     if out.exists() and not out.is_dir():
         raise GrnsearchError(f"--out {out}: exists and is not a directory; choose another path")
     if out.is_dir() and any(out.iterdir()) and not overwrite:
@@ -219,8 +221,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
     if out is None:
         if args.resume:
             raise GrnsearchError("--resume needs --out DIR: the directory of the search to continue")
-        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        out = Path("runs") / f"{args.task}-search-{stamp}"
+        out = _default_out(f"{args.task}-search")
     if not args.quiet:
         print(f"grnsearch: Hill search of {task.name}: {args.samples} parameter sets per topology, seed "
               f"{args.seed}, {_where(args)} -> {out}", file=sys.stderr)

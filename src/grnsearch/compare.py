@@ -23,7 +23,12 @@ import pandas as pd
 
 from grnsearch.errors import GrnsearchError
 from grnsearch.search import SearchResult, read_search
-from grnsearch.study import compare_with_reference
+from grnsearch.study import (
+    compare_with_reference,
+    converged_rows,
+    read_strength_table,
+    topologies_from_strengths,
+)
 from grnsearch.topology import Topology
 
 
@@ -50,12 +55,6 @@ class Comparison:
         return {k: v for k, v in self.__dict__.items() if k != "table"}
 
 
-def _converged(table: pd.DataFrame) -> pd.Series:
-    if "converged" not in table.columns:
-        return pd.Series(True, index=table.index)
-    return table["converged"].astype(str).str.lower().isin(("true", "1"))
-
-
 def read_study_topologies(study_dir: str | Path, cutoff: float | None = None) -> tuple[str, list[str]]:
     """(task name, topology keys of the converged runs) from a ``grnsearch study`` directory, at
     the study's cutoff or, with ``cutoff``, cut again from its ``strengths.csv``."""
@@ -73,17 +72,14 @@ def read_study_topologies(study_dir: str | Path, cutoff: float | None = None) ->
         from grnsearch import tasks
         return task, strength_table_topologies(strengths_path, tasks.get(task), cutoff)
     table = pd.read_csv(table_path, keep_default_na=False)
-    return task, table.loc[_converged(table), "topology"].tolist()
+    return task, table.loc[converged_rows(table), "topology"].tolist()
 
 
 def strength_table_topologies(path: str | Path, task: Any, cutoff: float) -> list[str]:
     """Topology keys at ``cutoff`` of the converged rows of a strength table (one ``SRC->TGT``
     column per link of ``task``; rows without a ``converged`` column all count)."""
-    from grnsearch.study import read_strength_table, topologies_from_strengths
-
-    strengths = read_strength_table(path, task.sources, task.genes)
-    keep = _converged(pd.read_csv(path, keep_default_na=False)).to_numpy()
-    topologies = topologies_from_strengths(strengths[keep], cutoff, task.sources, task.genes)
+    strengths = read_strength_table(path, task.sources, task.genes, converged_only=True)
+    topologies = topologies_from_strengths(strengths, cutoff, task.sources, task.genes)
     return [t.key() for t in topologies]
 
 

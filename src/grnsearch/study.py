@@ -144,9 +144,21 @@ def compare_with_reference(topologies: Sequence[Topology], reference: Iterable[T
     )
 
 
-def read_strength_table(path, sources: Sequence[str], genes: Sequence[str]) -> np.ndarray:
-    """Strengths (n_runs, n_sources, n_genes) from a CSV with one column per ``SRC->TGT`` link."""
+def converged_rows(table: pd.DataFrame) -> pd.Series:
+    """Which rows of a run table count as converged: its ``converged`` column (True/1), or every
+    row when the table has none (as the authors' released strengths)."""
+    if "converged" not in table.columns:
+        return pd.Series(True, index=table.index)
+    return table["converged"].astype(str).str.lower().isin(("true", "1"))
+
+
+def read_strength_table(path, sources: Sequence[str], genes: Sequence[str], *,
+                        converged_only: bool = False) -> np.ndarray:
+    """Strengths (n_runs, n_sources, n_genes) from a CSV with one column per ``SRC->TGT`` link;
+    with ``converged_only``, just the rows :func:`converged_rows` keeps."""
     table = pd.read_csv(path)
+    if converged_only:
+        table = table[converged_rows(table)]
     columns = [f"{s}->{t}" for s in sources for t in genes]
     missing = [c for c in columns if c not in table.columns]
     if missing:
