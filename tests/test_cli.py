@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import grnsearch
-from grnsearch import cli, io
+from grnsearch import cli
+from grnsearch.outputs import runs as run_outputs
 
 
 def run_cli(*args):
@@ -43,7 +44,7 @@ def test_train_writes_run_directories_and_summary(tmp_path, capsys):
 def test_saved_run_loads_back_with_identical_model(tmp_path):
     task = grnsearch.tasks.adaptation()
     ens = grnsearch.train(task, seeds=1, iterations=20, blocked=[("I", "g2")])
-    ens.save(tmp_path, figures=False)
+    grnsearch.save_ensemble(ens, tmp_path, figures=False)
     loaded = grnsearch.load_run(tmp_path / "seed-0")
     assert loaded.config == ens.config and loaded.seed == 0
     original = ens[0]
@@ -96,7 +97,7 @@ def test_non_empty_out_needs_overwrite(tmp_path, capsys):
 
 def test_interrupted_run_leaves_no_seed_directory(tmp_path, monkeypatch):
     calls = {"n": 0}
-    real_save_run = io.save_run
+    real_save_run = run_outputs.save_run
 
     def save_then_interrupt(*args, **kwargs):
         calls["n"] += 1
@@ -104,7 +105,7 @@ def test_interrupted_run_leaves_no_seed_directory(tmp_path, monkeypatch):
             raise KeyboardInterrupt
         return real_save_run(*args, **kwargs)
 
-    monkeypatch.setattr(io, "save_run", save_then_interrupt)
+    monkeypatch.setattr(run_outputs, "save_run", save_then_interrupt)
     code = run_cli("train", "adaptation", "--seeds", 3, "--iterations", 5, "--out", tmp_path, "--no-figures")
     assert code == 130
     assert list(tmp_path.iterdir()) == []

@@ -4,8 +4,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from grnsearch import hill, screen
-from grnsearch.topology import Topology
+from grnsearch.dynamics import hill
+from grnsearch.hillsearch import screen
+from grnsearch.network.topology import Topology, enumerate_topologies
+from grnsearch.tasks.hill_screen import OscillationScreen
 
 SOURCES, GENES = ("I1", "I2", "g1", "g2"), ("g1", "g2")
 
@@ -27,11 +29,11 @@ def test_hill_synthesis_matches_the_formula():
 
 
 def test_enumeration_counts_2304_connected_topologies():
-    signs = hill.enumerate_topologies(2, 2)
+    signs = enumerate_topologies(2, 2)
     assert signs.shape == (2304, 4, 2)
     links = np.count_nonzero(signs.reshape(2304, -1), axis=1)
     assert links.min() == 4 and links.max() == 8
-    assert len(hill.enumerate_topologies(2, 2, connected=False)) == 3**8
+    assert len(enumerate_topologies(2, 2, connected=False)) == 3**8
 
 
 def test_robust_topology_oscillates_and_one_without_feedback_does_not():
@@ -49,7 +51,7 @@ def test_success_criterion_on_hand_made_trajectories():
     wave = 0.5 + 0.3 * np.sin(2 * np.pi * t / 12)
     high = np.full(200, 0.7)
     traj = jnp.asarray(np.stack([rest, wave, high])[:, :, None])
-    paper = screen.OscillationScreen()
+    paper = OscillationScreen()
     assert bool(screen.trajectory_success(paper, traj))
     flat = jnp.asarray(np.stack([rest, high, high])[:, :, None])
     assert not bool(screen.trajectory_success(paper, flat))

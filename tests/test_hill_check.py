@@ -9,11 +9,11 @@ import pytest
 
 from grnsearch import tasks
 from grnsearch.cli import main
-from grnsearch.compare import compare
-from grnsearch.export import ensemble_strength_table
-from grnsearch.hill_fit import fit_hill
-from grnsearch.search import SearchResult, SearchSettings, link_columns, search_table
-from grnsearch.topology import Topology
+from grnsearch.hillsearch.fit import fit_hill
+from grnsearch.hillsearch.space import SearchResult, SearchSettings, link_columns, search_table
+from grnsearch.io.tables import ensemble_strength_table
+from grnsearch.network.topology import Topology
+from grnsearch.workflows.compare import compare
 
 ADAPT = tasks.get("adaptation")
 OSC = tasks.get("oscillation")

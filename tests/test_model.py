@@ -5,8 +5,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from grnsearch.model import GeneNetworkModel
-from grnsearch.simulate import simulate
+from grnsearch.dynamics.neural import GeneNetworkModel
+from grnsearch.dynamics.simulate import simulate
 
 
 def make_model(arch: str, seed: int = 0) -> GeneNetworkModel:

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 import grnsearch
-from grnsearch import cli, mutation
-from grnsearch.simulate import simulate
+from grnsearch import cli
+from grnsearch.dynamics.simulate import simulate
+from grnsearch.readout import mutation
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 import grnsearch
-from grnsearch import cli, study
+from grnsearch import cli
+from grnsearch.readout import statistics
 from grnsearch.tasks.oscillation import _peak_period, triangle_wave
-from grnsearch.train import concat_ensembles
+from grnsearch.training.ensemble import concat_ensembles
 
 
 def test_triangle_wave_matches_the_paper():
@@ -63,7 +64,7 @@ def test_degeneracy_share_of_the_most_frequent_topologies():
     table = pd.DataFrame({"topology": list("abcdefghij"), "n_links": 4,
                           "count": [40, 20, 10, 10, 5, 5, 4, 3, 2, 1]})
     table["probability"] = table["count"] / table["count"].sum()
-    spread = study.degeneracy(table)
+    spread = statistics.degeneracy(table)
     assert spread["distinct_topologies"] == 10 and spread["top_topologies"] == 3
     assert spread["runs_covered_by_top"] == pytest.approx(0.7)
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from grnsearch.errors import GrnsearchError
-from grnsearch.hill import HillModel
-from grnsearch.sbml import to_antimony, to_sbml, write_hill_exports
-from grnsearch.topology import Topology
+from grnsearch.dynamics.hill import HillModel
+from grnsearch.io.sbml import to_antimony, to_sbml, write_hill_exports
+from grnsearch.network.topology import Topology
 
 libsbml = pytest.importorskip("libsbml")
 

@@ -7,17 +7,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from grnsearch import hill, screen, search, tasks
+from grnsearch import tasks
+from grnsearch.dynamics import hill
+from grnsearch.hillsearch import screen, space
+from grnsearch.io.search_dir import read_search
+from grnsearch.tasks.hill_screen import OscillationScreen
+from grnsearch.config import Distribution
+from grnsearch.workflows import search as search_workflow
+from grnsearch.workflows.search import run_search
 from grnsearch.cli import main
 from grnsearch.errors import GrnsearchError
-from grnsearch.topology import Topology
+from grnsearch.network.topology import Topology
 
 SOURCES, GENES = ("I1", "I2", "g1", "g2"), ("g1", "g2")
 ROBUST = "I1->g2:+ I2->g1:+ g1->g1:+ g1->g2:- g2->g1:+ g2->g2:+"
 
 
 def test_fast_screen_agrees_with_simulated_trajectories():
-    paper = screen.OscillationScreen()
+    paper = OscillationScreen()
 
     def reference(topology, K, b):
         one = lambda k, b_: screen.trajectory_success(paper, screen.screen_trajectories(paper, topology, k, b_))
@@ -49,16 +56,16 @@ def test_counts_do_not_depend_on_batching():
 
 
 def _subset() -> list[int]:
-    space = search.search_space(tasks.get("oscillation"))
-    keys = [Topology(s, SOURCES, GENES).key() for s in space]
+    signs = space.search_space(tasks.get("oscillation"))
+    keys = [Topology(s, SOURCES, GENES).key() for s in signs]
     return sorted({keys.index(ROBUST), *range(0, 2304, 400)})
 
 
 def test_interrupted_search_resumes_to_the_same_table(tmp_path, monkeypatch):
     task = tasks.get("oscillation")
     subset = _subset()
-    whole = search.run_search(task, samples=20_000, seed=5, out=tmp_path / "whole",
-                              topology_indices=subset, chunk_size=2)
+    whole = run_search(task, samples=20_000, seed=5, out=tmp_path / "whole", topology_indices=subset,
+                       chunk_size=2)
     robust = whole.table.set_index("topology").loc[ROBUST]
     assert robust["successful_sets"] >= 2 and robust["succeeds"]
     assert whole.table["n_links"].tolist() == [Topology.from_key(k, SOURCES, GENES).n_links
@@ -66,7 +73,7 @@ def test_interrupted_search_resumes_to_the_same_table(tmp_path, monkeypatch):
     expected = (tmp_path / "whole" / "search.csv").read_text()
 
     calls = {"n": 0}
-    real = search.count_chunk
+    real = space.count_chunk
 
     def dies_on_third_chunk(*args):
         calls["n"] += 1
@@ -74,26 +81,25 @@ def test_interrupted_search_resumes_to_the_same_table(tmp_path, monkeypatch):
             raise KeyboardInterrupt
         return real(*args)
 
-    monkeypatch.setattr(search, "count_chunk", dies_on_third_chunk)
+    monkeypatch.setattr(search_workflow, "count_chunk", dies_on_third_chunk)
     out = tmp_path / "killed"
     with pytest.raises(KeyboardInterrupt):
-        search.run_search(task, samples=20_000, seed=5, out=out, topology_indices=subset, chunk_size=2)
+        run_search(task, samples=20_000, seed=5, out=out, topology_indices=subset, chunk_size=2)
     assert not (out / "search.csv").exists()
     assert not json.loads((out / "search.json").read_text())["complete"]
     assert len(list((out / "chunks").glob("chunk-*.csv"))) == 2
 
-    with pytest.raises(GrnsearchError, match="--resume"):
-        search.run_search(task, samples=20_000, seed=5, out=out, topology_indices=subset, chunk_size=2)
+    with pytest.raises(GrnsearchError, match="`resume`"):
+        run_search(task, samples=20_000, seed=5, out=out, topology_indices=subset, chunk_size=2)
     with pytest.raises(GrnsearchError, match="samples=20000"):
-        search.run_search(task, samples=10_000, seed=5, out=out, topology_indices=subset, chunk_size=2,
-                          resume=True)
+        run_search(task, samples=10_000, seed=5, out=out, topology_indices=subset, chunk_size=2, resume=True)
 
-    monkeypatch.setattr(search, "count_chunk", real)
-    resumed = search.run_search(task, samples=20_000, seed=5, out=out, topology_indices=subset,
-                                chunk_size=2, resume=True, workers=2)
+    monkeypatch.setattr(search_workflow, "count_chunk", real)
+    resumed = run_search(task, samples=20_000, seed=5, out=out, topology_indices=subset, chunk_size=2,
+                         resume=True, distribution=Distribution(workers=2))
     assert (out / "search.csv").read_text() == expected
     assert json.loads((out / "search.json").read_text())["complete"]
-    read = search.read_search(out)
+    read = read_search(out)
     pd.testing.assert_frame_equal(read.table, resumed.table)
     assert [t.key() for t in read.topologies()] == list(whole.successes["topology"])
 
@@ -105,6 +111,6 @@ def test_search_cli_errors_are_one_line(tmp_path, capsys):
     assert main(["search", "oscillation3", "--out", str(tmp_path / "b")]) == 2
     assert "too many for an exhaustive search" in capsys.readouterr().err
     assert main(["search", "oscillation", "--resume"]) == 2
-    assert "--resume needs --out" in capsys.readouterr().err
+    assert "--resume: needs the directory of the search to continue: give --out" in capsys.readouterr().err
     with pytest.raises(GrnsearchError, match="not a finished search"):
-        search.read_search(tmp_path)
+        read_search(tmp_path)

@@ -6,8 +6,10 @@ import pytest
 
 import grnsearch
 from grnsearch import cli
+from grnsearch.config import Distribution
 from grnsearch.errors import GrnsearchError
-from grnsearch.sparsify import deletable_links, sparsify, sparsify_path
+from grnsearch.readout.sparsify import SparsifySettings, deletable_links, sparsify_path
+from grnsearch.workflows.sparsify import sparsify
 
 TINY = {"iterations": 120}
 
@@ -23,7 +25,7 @@ def test_path_deletes_the_weakest_link_each_step(adaptation_task):
     config = adaptation_task.defaults.replace(**TINY, blocked=[("g1", "g1")])
     # a lenient criterion so that tiny trainings keep the path going
     task = grnsearch.tasks.adaptation(min_sensitivity=0.0, max_adaptation_error=1.0)
-    path = sparsify_path(task, 0, config, restarts=1, tries=1, max_steps=3)
+    path = sparsify_path(task, 0, config, settings=SparsifySettings(restarts=1, tries=1, max_steps=3))
     assert [s.step for s in path.steps] == [1, 2, 3]
     assert all(s.success for s in path.steps)
     blocked = {("g1", "g1")}
@@ -44,21 +46,23 @@ def test_path_deletes_the_weakest_link_each_step(adaptation_task):
 
 def test_path_stops_when_the_task_fails(adaptation_task):
     impossible = grnsearch.tasks.adaptation(min_sensitivity=10.0)
-    path = sparsify_path(impossible, 0, adaptation_task.defaults.replace(**TINY), restarts=1)
+    path = sparsify_path(impossible, 0, adaptation_task.defaults.replace(**TINY),
+                         settings=SparsifySettings(restarts=1))
     assert len(path.steps) == 1 and not path.steps[0].success and path.last_success is None
 
 
 def test_protected_inputs_are_never_deleted():
     task = grnsearch.tasks.adaptation(min_sensitivity=0.0, max_adaptation_error=1.0)
-    path = sparsify_path(task, 1, task.defaults.replace(**TINY), protect_inputs=True, restarts=1, tries=1)
+    path = sparsify_path(task, 1, task.defaults.replace(**TINY),
+                         settings=SparsifySettings(protect_inputs=True, restarts=1, tries=1))
     assert len(path.steps) == 5  # four gene-gene links deleted one by one, the input links stay
     assert all(s.removed[0] != "I" for s in path.steps[1:])
 
 
 def test_workers_give_the_same_paths_as_in_process(adaptation_task):
-    kwargs = {"protect_inputs": True, "restarts": 2, "tries": 1, "max_steps": 2, **TINY}
-    local = sparsify(adaptation_task, [0, 1], **kwargs)
-    remote = sparsify(adaptation_task, [0, 1], workers=2, **kwargs)
+    settings = SparsifySettings(protect_inputs=True, restarts=2, tries=1, max_steps=2)
+    local = sparsify(adaptation_task, [0, 1], settings=settings, **TINY)
+    remote = sparsify(adaptation_task, [0, 1], settings=settings, distribution=Distribution(workers=2), **TINY)
     for a, b in zip(local, remote):
         assert a.seed == b.seed
         pd.testing.assert_frame_equal(a.table(), b.table())
@@ -94,10 +98,10 @@ def test_cli_sparsify_writes_figures(tmp_path):
 
 
 def test_bad_distribution_options(tmp_path, capsys, adaptation_task):
-    with pytest.raises(GrnsearchError, match="either --workers or --scheduler"):
-        sparsify(adaptation_task, 1, workers=2, scheduler="tcp://127.0.0.1:1")
+    with pytest.raises(GrnsearchError, match="either workers or scheduler"):
+        sparsify(adaptation_task, 1, distribution=Distribution(workers=2, scheduler="tcp://127.0.0.1:1"))
     code = cli.main(["sparsify", "adaptation", "--seeds", "1", "--scheduler", "tcp://127.0.0.1:1",
                      "--out", str(tmp_path / "o")])
     assert code == 2
     err = capsys.readouterr().err
-    assert "--scheduler tcp://127.0.0.1:1: cannot connect" in err and "Traceback" not in err
+    assert "--scheduler: tcp://127.0.0.1:1: cannot connect" in err and "Traceback" not in err

@@ -8,10 +8,11 @@ import pytest
 import grnsearch
 from grnsearch.config import TrainConfig
 from grnsearch.errors import GrnsearchError
-from grnsearch.simulate import simulate
+from grnsearch.dynamics.simulate import simulate
 from grnsearch.tasks.adaptation import pulse
 from grnsearch.tasks.base import Conditions
-from grnsearch.train import _chunk_length, loss
+from grnsearch.training.loop import _chunk_length
+from grnsearch.training.loss import loss
 
 
 def test_pulse_peaks_at_one_half_near_step_four():

@@ -7,31 +7,39 @@ minimal networks (Shen, Liu, Tu & Tang, Nat Commun 2021).
     import grnsearch
     ensemble = grnsearch.train(grnsearch.tasks.adaptation(), seeds=8)
     print(ensemble.summary())
-    report = grnsearch.mutation.analyse(ensemble)   # signed networks by link knockdown
+    report = grnsearch.analyse(ensemble)   # signed networks by link knockdown
+
+The package is layered (ARCHITECTURE.md); this module re-exports the everyday entry points.
 """
 
 from grnsearch._devices import configure_host_devices
 
-configure_host_devices()
+configure_host_devices()  # before anything imports jax
 
-from grnsearch import mutation, study, tasks
-from grnsearch.errors import GrnsearchError
-from grnsearch.io import load_run
-from grnsearch.model import GeneNetworkModel
-from grnsearch.train import Ensemble, TrainConfig, TrainedModel, train
+from grnsearch import tasks  # noqa: E402
+from grnsearch.config import Distribution, ReadoutSettings, TrainConfig  # noqa: E402
+from grnsearch.dynamics.neural import GeneNetworkModel  # noqa: E402
+from grnsearch.errors import GrnsearchError  # noqa: E402
+from grnsearch.io.runs import load_run  # noqa: E402
+from grnsearch.outputs.runs import save_ensemble, save_run  # noqa: E402
+from grnsearch.readout.mutation import analyse  # noqa: E402
+from grnsearch.training.ensemble import Ensemble, TrainedModel, train  # noqa: E402
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Distribution",
     "Ensemble",
     "GeneNetworkModel",
     "GrnsearchError",
+    "ReadoutSettings",
     "TrainConfig",
     "TrainedModel",
     "__version__",
+    "analyse",
     "load_run",
-    "mutation",
-    "study",
+    "save_ensemble",
+    "save_run",
     "tasks",
     "train",
 ]

@@ -1,4 +1,5 @@
-"""Training configuration: every setting of a training run, resolved and validated in one place."""
+"""Settings objects: every setting of training, link read-out and distribution, each validated in
+one place (``validate``) so that public entry points can reject bad settings before any work."""
 
 from __future__ import annotations
 
@@ -7,11 +8,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grnsearch.errors import GrnsearchError
-from grnsearch.model import ARCHITECTURES, FREE_STARTS
-from grnsearch.simulate import SOLVERS
+from grnsearch.network.links import format_link, parse_link
 
+ARCHITECTURES: tuple[str, ...] = ("shared", "per-gene")
+FREE_STARTS: tuple[str, ...] = ("zero", "uniform")
+SOLVERS: tuple[str, ...] = ("euler", "ode")
 OPTIMIZERS: tuple[str, ...] = ("rmsprop", "adam")
 INITS: tuple[str, ...] = ("glorot", "normal")
+MODES: tuple[str, ...] = ("trajectory", "derivative")
+
+
+def _choice(value: Any, choices: tuple[str, ...], parameter: str, what: str) -> None:
+    if value not in choices:
+        raise GrnsearchError(f"unknown {what} {value!r}: use one of {', '.join(choices)}", parameter=parameter)
 
 
 @dataclass(frozen=True)
@@ -52,28 +61,25 @@ class TrainConfig:
 
     def validate(self) -> None:
         """Raise GrnsearchError naming the first setting that cannot work."""
-        if self.arch not in ARCHITECTURES:
-            raise GrnsearchError(f"unknown architecture {self.arch!r}: use one of {', '.join(ARCHITECTURES)}")
-        if self.init not in INITS:
-            raise GrnsearchError(f"unknown initialisation {self.init!r}: use one of {', '.join(INITS)}")
+        _choice(self.arch, ARCHITECTURES, "arch", "architecture")
+        _choice(self.init, INITS, "init", "initialisation")
         if not self.init_std > 0:
-            raise GrnsearchError(f"init_std must be positive, got {self.init_std!r}")
-        if self.free_start not in FREE_STARTS:
-            raise GrnsearchError(f"unknown free_start {self.free_start!r}: use one of {', '.join(FREE_STARTS)}")
-        if self.optimizer not in OPTIMIZERS:
-            raise GrnsearchError(f"unknown optimizer {self.optimizer!r}: use one of {', '.join(OPTIMIZERS)}")
-        if self.solver not in SOLVERS:
-            raise GrnsearchError(f"unknown solver {self.solver!r}: use one of {', '.join(SOLVERS)}")
+            raise GrnsearchError(f"must be positive, got {self.init_std!r}", parameter="init_std")
+        _choice(self.free_start, FREE_STARTS, "free_start", "free start")
+        _choice(self.optimizer, OPTIMIZERS, "optimizer", "optimizer")
+        _choice(self.solver, SOLVERS, "solver", "solver")
         if not isinstance(self.iterations, int) or self.iterations <= 0:
-            raise GrnsearchError(f"iterations must be a positive whole number, got {self.iterations!r}")
+            raise GrnsearchError(f"must be a positive whole number, got {self.iterations!r}",
+                                 parameter="iterations")
         if not self.learning_rate > 0:
-            raise GrnsearchError(f"learning rate must be positive, got {self.learning_rate!r}")
+            raise GrnsearchError(f"must be positive, got {self.learning_rate!r}", parameter="learning_rate")
         if not self.noise >= 0:
-            raise GrnsearchError(f"noise must be zero or positive, got {self.noise!r}")
+            raise GrnsearchError(f"must be zero or positive, got {self.noise!r}", parameter="noise")
         if self.noise > 0 and self.solver == "ode":
-            raise GrnsearchError("noise on f needs the euler solver; drop the noise or use --solver euler")
+            raise GrnsearchError("noise on f needs the euler solver; drop the noise or use solver euler",
+                                 parameter="noise")
         if not self.hidden or any(h <= 0 for h in self.hidden):
-            raise GrnsearchError(f"hidden layer sizes must be positive, got {self.hidden!r}")
+            raise GrnsearchError(f"hidden layer sizes must be positive, got {self.hidden!r}", parameter="hidden")
 
     @property
     def weight_std(self) -> float | None:
@@ -84,7 +90,7 @@ class TrainConfig:
         """JSON-ready form (links as ``SRC->TGT`` strings)."""
         d = dataclasses.asdict(self)
         d["hidden"] = list(self.hidden)
-        d["blocked"] = [f"{s}->{t}" for s, t in self.blocked]
+        d["blocked"] = [format_link(s, t) for s, t in self.blocked]
         return d
 
     @classmethod
@@ -96,13 +102,61 @@ class TrainConfig:
         return cls(**d)
 
 
-def parse_link(text: str) -> tuple[str, str]:
-    """``"SRC->TGT"`` -> ``("SRC", "TGT")``; raises GrnsearchError on any other shape."""
-    parts = text.split("->")
-    if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
-        hint = ""
-        if text.endswith("-"):
-            # the shell took '>' as an output redirection
-            hint = "; quote it on the command line, e.g. --block 'I->g2', or the shell reads '>' as a redirection"
-        raise GrnsearchError(f"cannot read link {text!r}: write it as SRC->TGT, for example I->g2{hint}")
-    return parts[0].strip(), parts[1].strip()
+
+AUTO = "auto"
+
+
+@dataclass(frozen=True)
+class ReadoutSettings:
+    """How a signed network is read out of trained models by link mutation.
+
+    ``lam`` scales a link's source for its target (0 = knockout, near 1 = knockdown derivative);
+    ``mode`` is ``"trajectory"`` (simulate the mutant) or ``"derivative"`` (compare f along the
+    wild type); ``cutoff`` is the |strength| at or below which a link is absent, or ``"auto"``.
+    """
+
+    lam: float = 0.9
+    mode: str = "trajectory"
+    cutoff: float | str = AUTO
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise GrnsearchError naming the first setting that cannot work."""
+        if not isinstance(self.lam, (int, float)) or not 0.0 <= self.lam < 1.0:
+            raise GrnsearchError(f"{self.lam} is outside [0, 1): use 0 for a knockout or e.g. 0.9 for a "
+                                 "knockdown", parameter="lam")
+        _choice(self.mode, MODES, "mode", "mutation mode")
+        if self.cutoff != AUTO and not (isinstance(self.cutoff, (int, float)) and self.cutoff >= 0):
+            raise GrnsearchError(f"{self.cutoff!r}: give a non-negative number or 'auto'", parameter="cutoff")
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Where independent jobs run: in-process (default), on ``workers`` local Dask processes, or
+    on the existing Dask cluster at ``scheduler`` (``tcp://host:port``)."""
+
+    workers: int | None = None
+    scheduler: str | None = None
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise GrnsearchError naming the first setting that cannot work."""
+        if self.workers is not None and self.scheduler is not None:
+            raise GrnsearchError("give either workers or scheduler, not both", parameter="workers")
+        if self.workers is not None and (not isinstance(self.workers, int) or self.workers <= 0):
+            raise GrnsearchError(f"must be a positive whole number, got {self.workers!r}", parameter="workers")
+
+    @property
+    def in_process(self) -> bool:
+        """True when jobs run one after another in this process."""
+        return self.workers is None and self.scheduler is None
+
+    def describe(self) -> str:
+        """Where jobs run, in words."""
+        if self.scheduler:
+            return f"on {self.scheduler}"
+        return f"on {self.workers} local workers" if self.workers else "in-process"

@@ -36,8 +36,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from grnsearch.config import TrainConfig
-from grnsearch.model import GeneNetworkModel
-from grnsearch.simulate import simulate
+from grnsearch.dynamics.base import AbstractDynamics
+from grnsearch.dynamics.simulate import simulate
 from grnsearch.tasks.base import Conditions, DemoCondition, Task
 
 BASELINE_INPUT = 0.1
@@ -85,7 +85,7 @@ class AdaptationTask(Task):
 
     def step_response(
         self,
-        model: GeneNetworkModel,
+        model: AbstractDynamics,
         heights: jax.Array,
         link_scale: jax.Array | None = None,
         solver: str = "euler",
@@ -96,7 +96,7 @@ class AdaptationTask(Task):
         return simulate(model, level[:, :, None], TEST_DT, link_scale=link_scale, solver=solver)
 
     def metrics(
-        self, model: GeneNetworkModel, link_scale: jax.Array, solver: str = "euler"
+        self, model: AbstractDynamics, link_scale: jax.Array, solver: str = "euler"
     ) -> dict[str, jax.Array]:
         heights = jnp.asarray(CURVE_HEIGHTS)
         g1 = self.step_response(model, heights, link_scale, solver)[:, :, 0]

@@ -1,7 +1,15 @@
-"""What a task is: nodes, time grid, training conditions, metrics and a success criterion."""
+"""What a task is: nodes, time grid, training conditions, metrics and a success criterion.
+
+:class:`Task` is abstract (the Equinox abstract/final pattern, for frozen dataclasses): it holds
+the data every task has and declares what each concrete task must provide. Optional
+capabilities are declared as data, not as hooks that may return None: ``hill_screen`` is the
+task's Hill screen (or None: the exhaustive Hill search does not apply), ``paper_figures`` the
+numbers the paper reports for it.
+"""
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -10,9 +18,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from grnsearch.config import TrainConfig
-from grnsearch.errors import GrnsearchError
-from grnsearch.model import GeneNetworkModel
-from grnsearch.screen import OscillationScreen
+from grnsearch.dynamics.base import AbstractDynamics
+from grnsearch.dynamics.neural import GeneNetworkModel
+from grnsearch.network.links import all_links, link_index
+from grnsearch.tasks.hill_screen import OscillationScreen
 
 
 class Conditions(NamedTuple):
@@ -38,8 +47,9 @@ class DemoCondition(NamedTuple):
 
 
 @dataclass(frozen=True)
-class Task:
-    """Base class of every task; subclasses fill in conditions, metrics and success."""
+class Task(abc.ABC):
+    """Abstract base of every task; concrete tasks provide conditions, metrics, success, demo
+    and mutation conditions."""
 
     name: str
     genes: tuple[str, ...]
@@ -56,6 +66,10 @@ class Task:
     # metrics drawn as a band (label, low metric, high metric) against the sparsification step,
     # as the paper's Fig. 4a; empty = every scalar metric as a line
     path_bands: tuple[tuple[str, str, str], ...] = ()
+    # the random-parameter screen of the exhaustive Hill search; None: the search does not apply
+    hill_screen: OscillationScreen | None = None
+    # numbers the paper reports for this task, by name (shown beside ours, never used to compute)
+    paper_figures: tuple[tuple[str, float], ...] = ()
 
     # ---- node bookkeeping -------------------------------------------------------------
     @property
@@ -70,22 +84,12 @@ class Task:
 
     def links(self) -> list[tuple[str, str]]:
         """Every possible link (source, target) in source order, then target order."""
-        return [(s, t) for s in self.sources for t in self.genes]
+        return all_links(self.sources, self.genes)
 
-    def check_link(self, link: tuple[str, str], option: str = "--block") -> tuple[int, int]:
-        """Indices (source, target) of a named link; GrnsearchError naming the option if unknown."""
-        src, tgt = link
-        if src not in self.sources:
-            raise GrnsearchError(
-                f"{option} {src}->{tgt}: unknown source {src!r}; task {self.name!r} has sources "
-                f"{', '.join(self.sources)}"
-            )
-        if tgt not in self.genes:
-            raise GrnsearchError(
-                f"{option} {src}->{tgt}: unknown target {tgt!r}; task {self.name!r} has genes "
-                f"{', '.join(self.genes)} (inputs cannot be targets)"
-            )
-        return self.sources.index(src), self.genes.index(tgt)
+    def check_link(self, link: tuple[str, str], parameter: str = "blocked") -> tuple[int, int]:
+        """Indices (source, target) of a named link; GrnsearchError naming ``parameter`` if a
+        node is unknown."""
+        return link_index(link, self.sources, self.genes, parameter=parameter)
 
     def link_scale(self, blocked: tuple[tuple[str, str], ...] = ()) -> jax.Array:
         """Wild-type link-scale matrix (n_sources, n_genes) with ``blocked`` links set to 0."""
@@ -108,37 +112,31 @@ class Task:
             free_start=config.free_start,
         )
 
-    # ---- what subclasses provide --------------------------------------------------------
+    # ---- what concrete tasks provide -----------------------------------------------------
     def params(self) -> dict[str, Any]:
         """Keyword arguments that rebuild this task with ``grnsearch.tasks.get(name, **params)``."""
         return {}
 
+    @abc.abstractmethod
     def conditions(self, key: jax.Array) -> Conditions:
         """Training conditions for one iteration; random parts are drawn from ``key``."""
-        raise NotImplementedError
 
-    def metrics(
-        self, model: GeneNetworkModel, link_scale: jax.Array, solver: str = "euler"
-    ) -> dict[str, jax.Array]:
+    @abc.abstractmethod
+    def metrics(self, model: AbstractDynamics, link_scale: jax.Array, solver: str = "euler") -> dict[str, jax.Array]:
         """Task metrics of one model (jit- and vmap-friendly): scalars named in ``metric_names``
         plus any curves used by figures."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def success(self, metrics: dict[str, float]) -> bool:
         """Whether a model with these metrics performs the task (documented per task)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def demo_conditions(self) -> list[DemoCondition]:
         """Time courses to draw in the response figure."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def mutation_conditions(self) -> tuple[np.ndarray, float]:
         """Inputs (C, T, n_inputs) and dt under which links are mutated."""
-        raise NotImplementedError
-
-    def hill_screen(self) -> OscillationScreen | None:
-        """The random-parameter screen of the exhaustive Hill search, or None if the task has none."""
-        return None
 
     def mutation_effect(self, wild: jax.Array, mutants: jax.Array) -> jax.Array:
         """Effect of each mutant on each gene, (n_links, n_genes), from trajectories

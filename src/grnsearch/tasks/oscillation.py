@@ -37,10 +37,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from grnsearch.config import TrainConfig
-from grnsearch.model import GeneNetworkModel
-from grnsearch.screen import OscillationScreen
-from grnsearch.simulate import simulate
+from grnsearch.dynamics.base import AbstractDynamics
+from grnsearch.dynamics.simulate import simulate
 from grnsearch.tasks.base import Conditions, DemoCondition, Task
+from grnsearch.tasks.hill_screen import OscillationScreen
 
 INPUT_LEVEL = 0.8
 BASAL = 0.1
@@ -122,7 +122,7 @@ class OscillationTask(Task):
             stationary=jnp.asarray([1.0, 0.0, 0.0]),
         )
 
-    def metrics(self, model: GeneNetworkModel, link_scale: jax.Array, solver: str = "euler") -> dict[str, jax.Array]:
+    def metrics(self, model: AbstractDynamics, link_scale: jax.Array, solver: str = "euler") -> dict[str, jax.Array]:
         traj = simulate(model, jnp.asarray(self._training_inputs()), self.dt, link_scale=link_scale, solver=solver)
         g1 = traj[:, 1:, 0]  # states after steps 1..T
         tail = self.n_steps // 2
@@ -150,10 +150,6 @@ class OscillationTask(Task):
         labels = ("no input", f"I1 = {INPUT_LEVEL}", f"I2 = {INPUT_LEVEL}")
         return [DemoCondition(label, inputs[c], targets[c], self.dt) for c, label in enumerate(labels)]
 
-    def hill_screen(self) -> OscillationScreen:
-        """The paper's screen (METHOD.md section 5): no input, I1 = 0.8 and I2 = 0.8, from 0.1."""
-        return OscillationScreen(start=BASAL, level=INPUT_LEVEL)
-
     def mutation_conditions(self) -> tuple[np.ndarray, float]:
         """60 steps without input, then 60 with I1 = 0.5, I1 = 1.0, I2 = 0.5 or I2 = 1.0."""
         rest = self.n_steps
@@ -161,6 +157,11 @@ class OscillationTask(Task):
         for c, (which, level) in enumerate([(0, 0.5), (0, 1.0), (1, 0.5), (1, 1.0)]):
             inputs[c, rest:, which] = level
         return inputs, self.dt
+
+
+# the paper's Fig. 3e-f: of the converged runs, the share whose topology the Hill search found
+# (direct) and the share at most one link from one (near)
+PAPER_COMPARISON = (("direct_probability", 0.383), ("near_probability", 0.549))
 
 
 def _oscillation(name: str, genes: tuple[str, ...], iterations: int, init: dict[str, Any],
@@ -178,6 +179,9 @@ def _oscillation(name: str, genes: tuple[str, ...], iterations: int, init: dict[
         metric_names=("peak_to_trough", "period", "plateau", "basal"),
         path_bands=(("g1 range under I1", "i1_min", "i1_max"), ("g1 under I2", "plateau", "plateau"),
                     ("g1 without input", "basal", "basal")),
+        # the paper's screen (METHOD.md section 5): no input, I1 = 0.8 and I2 = 0.8, from 0.1
+        hill_screen=OscillationScreen(start=BASAL, level=INPUT_LEVEL),
+        paper_figures=PAPER_COMPARISON if len(genes) == 2 else (),
         **criteria,
     )
 

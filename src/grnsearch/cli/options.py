@@ -1,0 +1,143 @@
+"""Argument types, the option groups several commands share, and the map from library parameters
+to command-line flags (library errors name parameters; the CLI shows its flags)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from grnsearch import tasks
+from grnsearch.config import ARCHITECTURES, FREE_STARTS, INITS, Distribution
+from grnsearch.network.links import parse_link
+from grnsearch.tasks.base import Task
+
+# library parameter -> the flag (or argument) that sets it
+FLAGS: dict[str, str] = {
+    "arch": "--arch", "init": "--init", "init_std": "--init-std", "free_start": "--free-start",
+    "iterations": "--iterations", "noise": "--noise", "solver": "--solver", "blocked": "--block",
+    "seeds": "--seeds", "lam": "--lam", "mode": "--mode", "cutoff": "--cutoff", "tries": "--tries",
+    "restarts": "--restarts", "protect_inputs": "--protect-inputs", "workers": "--workers",
+    "scheduler": "--scheduler", "samples": "--samples", "resume": "--resume", "out": "--out",
+    "overwrite": "--overwrite", "topology": "--topology", "n": "--n", "task": "TASK",
+}
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number > 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value}")
+    return value
+
+
+def whole_number(text: str) -> int:
+    """argparse type: any whole number."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def cutoff(text: str) -> float | str:
+    """argparse type: a non-negative number or ``auto``."""
+    if text == "auto":
+        return text
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative number or 'auto', got {text!r}")
+    return value
+
+
+def number_in(low: float, high: float, *, include_high: bool = True, what: str = "a number") -> Callable[[str], float]:
+    """An argparse type for a number in [low, high], or [low, high) without ``include_high``."""
+    expected = f"{what} in [{low:g}, {high:g}{']' if include_high else ')'}"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if not (low <= value <= high if include_high else low <= value < high):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+
+    return parse
+
+
+lam = number_in(0.0, 1.0, include_high=False, what="a knockdown factor (0 = knockout)")
+hill_exponent = number_in(1.0, 8.0, what="a Hill exponent")
+strength_cutoff = number_in(0.0, float("inf"), what="a strength cutoff")
+
+
+def add_task_options(p: argparse.ArgumentParser, seeds: int, what: str, iterations_help: str) -> None:
+    """TASK, the seeds and the model settings of train, sparsify and study."""
+    p.add_argument("task", metavar="TASK", help=f"task name: {', '.join(tasks.names())}")
+    p.add_argument("--seeds", type=positive_int, default=seeds, help=f"number of {what} (default {seeds})")
+    p.add_argument("--seed", type=whole_number, default=0, help="first seed; the others follow as seed+1, ... (default 0)")
+    p.add_argument("--arch", choices=ARCHITECTURES, default=None, help="MLP architecture (default: the task's)")
+    p.add_argument("--iterations", type=positive_int, default=None, help=iterations_help)
+    p.add_argument("--init", choices=INITS, default=None,
+                   help="weight initialisation: glorot (uniform weights, zero biases) or normal (weights and "
+                        "biases from a truncated normal, the authors' code) (default: the task's)")
+    p.add_argument("--init-std", type=float, default=None, help="standard deviation of --init normal (default 0.1)")
+    p.add_argument("--free-start", choices=FREE_STARTS, default=None,
+                   help="start of the genes the task leaves free: zero or uniform in [0, 1) (default: the task's)")
+
+
+def model_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The training settings shared by train, sparsify and study (None keeps the task's)."""
+    return {"arch": args.arch, "iterations": args.iterations, "init": args.init, "init_std": args.init_std,
+            "free_start": args.free_start}
+
+
+def add_distribution_options(p: argparse.ArgumentParser, what: str) -> None:
+    """--workers and --scheduler."""
+    p.add_argument("--workers", type=positive_int, default=None, help=f"run {what} on a local Dask cluster of N processes")
+    p.add_argument("--scheduler", default=None, metavar="ADDR",
+                   help=f"run {what} on an existing Dask scheduler (tcp://host:port)")
+
+
+def distribution(args: argparse.Namespace) -> Distribution:
+    """The Distribution named by --workers and --scheduler."""
+    return Distribution(workers=args.workers, scheduler=args.scheduler)
+
+
+def add_output_options(p: argparse.ArgumentParser, default_dir: str) -> None:
+    """--out, --overwrite, --no-figures and --quiet."""
+    p.add_argument("--out", type=Path, default=None, help=f"output directory (default {default_dir})")
+    p.add_argument("--overwrite", action="store_true", help="allow a non-empty --out and replace its runs")
+    add_quiet_options(p)
+
+
+def add_quiet_options(p: argparse.ArgumentParser, figures: str = "skip figures") -> None:
+    """--no-figures and --quiet."""
+    p.add_argument("--no-figures", action="store_true", help=figures)
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+
+def blocked_links(task: Task, texts: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """``--block`` values as (source, target) pairs, each checked against the task's nodes."""
+    blocked = tuple(parse_link(text, parameter="blocked") for text in texts)
+    for link in blocked:
+        task.check_link(link)
+    return blocked
+
+
+def show_progress(quiet: bool) -> bool:
+    """Progress bars only on a terminal, and never with --quiet."""
+    return not quiet and sys.stderr.isatty()
+
+
+def say(*lines: str) -> None:
+    """A start-up or progress line on standard error."""
+    for line in lines:
+        print(line, file=sys.stderr)

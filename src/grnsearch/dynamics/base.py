@@ -1,0 +1,30 @@
+"""The one interface of every synthesis model: what the simulator, the losses, the task metrics and
+the link read-out need from a model.
+
+Following Equinox's abstract/final pattern, :class:`AbstractDynamics` declares the interface and
+holds no fields; the concrete models (:class:`grnsearch.dynamics.neural.GeneNetworkModel`,
+:class:`grnsearch.dynamics.hill.HillDynamics`) implement it and are not subclassed further.
+"""
+
+from __future__ import annotations
+
+import abc
+
+import equinox as eqx
+import jax
+
+
+class AbstractDynamics(eqx.Module):
+    """Synthesis rates f(g, I) of dg/dt = f(g, I) - g, with per-link scaling, and a start state."""
+
+    @abc.abstractmethod
+    def synthesis(self, g: jax.Array, inputs: jax.Array, link_scale: jax.Array | None = None) -> jax.Array:
+        """Synthesis rates (n_genes,) at gene levels ``g`` and inputs ``inputs``.
+
+        ``link_scale`` (n_sources, n_genes), sources being inputs then genes, scales each source
+        before it reaches each target: 0 blocks the link, 1 (or None, everywhere) is the wild type.
+        """
+
+    @abc.abstractmethod
+    def initial_state(self) -> jax.Array:
+        """Gene levels (n_genes,) at time 0."""

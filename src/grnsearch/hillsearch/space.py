@@ -1,0 +1,127 @@
+"""The exhaustive Hill search's space and results: the topologies of a task's space, the unit of
+work (a chunk of topologies, each screened with random parameter sets; METHOD.md section 5), the
+settings that determine a search and its result table.
+
+Topology i draws its parameter sets from ``fold_in(PRNGKey(seed), i)``, so the counts do not
+depend on chunking, resuming, devices or Dask workers. The chunked, resumable, distributed run is
+:mod:`grnsearch.workflows.search`; the search directory is read and written by
+:mod:`grnsearch.io.search_dir`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import jax
+import numpy as np
+import pandas as pd
+
+from grnsearch import tasks
+from grnsearch.errors import GrnsearchError
+from grnsearch.hillsearch.screen import count_successful_sets
+from grnsearch.network.links import link_names
+from grnsearch.network.topology import Topology, enumerate_topologies
+from grnsearch.tasks.base import Task
+from grnsearch.tasks.hill_screen import OscillationScreen
+
+MAX_CANDIDATES = 3**10
+DEFAULT_SAMPLES = 160_000
+DEFAULT_CHUNK = 48
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """What determines a search's result; a resumed search must match it exactly."""
+
+    task: str
+    samples: int
+    seed: int
+    chunk_size: int
+    sample_block: int
+    screen: dict[str, Any]
+    subset: list[int] | None = None  # topology indices, when only part of the space is searched
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SearchResult:
+    """The finished search: one row per topology."""
+
+    table: pd.DataFrame
+    settings: SearchSettings
+    sources: tuple[str, ...]
+    genes: tuple[str, ...]
+    wall_time: float
+
+    @property
+    def successes(self) -> pd.DataFrame:
+        """Rows of the topologies that succeed (at least the screen's minimum of sets)."""
+        return self.table[self.table["succeeds"]].reset_index(drop=True)
+
+    def topologies(self, successful_only: bool = True) -> list[Topology]:
+        """The (succeeding) topologies as :class:`Topology` objects."""
+        rows = self.successes if successful_only else self.table
+        return [Topology.from_key(key, self.sources, self.genes) for key in rows["topology"]]
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for summary.json: successful topologies overall and by link count."""
+        wins = self.successes
+        return {
+            "topologies": len(self.table),
+            "successful_topologies": len(wins),
+            "successful_by_links": {int(k): int(v) for k, v in wins["n_links"].value_counts().sort_index().items()},
+            "successful_sets_min": int(wins["successful_sets"].min()) if len(wins) else 0,
+            "successful_sets_max": int(wins["successful_sets"].max()) if len(wins) else 0,
+            "wall_time_s": round(self.wall_time, 2),
+        }
+
+
+def task_screen(task: Task) -> OscillationScreen:
+    """The task's Hill screen, or a GrnsearchError naming the tasks that have one."""
+    if task.hill_screen is None:
+        have = [name for name in tasks.names() if tasks.get(name).hill_screen is not None]
+        raise GrnsearchError(f"task {task.name!r} has no Hill-search criterion; search works for: "
+                             f"{', '.join(have)}", parameter="task")
+    return task.hill_screen
+
+
+def search_space(task: Task) -> np.ndarray:
+    """Sign matrices (n, n_sources, n_genes) of every connected topology of the task's nodes."""
+    n_links = len(task.sources) * len(task.genes)
+    if 3**n_links > MAX_CANDIDATES:
+        raise GrnsearchError(
+            f"task {task.name!r}: {len(task.inputs)} inputs and {len(task.genes)} genes give 3^{n_links} = "
+            f"{3**n_links:,} candidate topologies, too many for an exhaustive search; use a task with "
+            "fewer genes"
+        )
+    return enumerate_topologies(len(task.inputs), len(task.genes))
+
+
+def link_columns(task: Task) -> list[str]:
+    """``SRC->TGT`` column names in sign-matrix order (sources, then targets)."""
+    return link_names(task.sources, task.genes)
+
+
+def count_chunk(screen: OscillationScreen, signs: np.ndarray, indices: np.ndarray, seed: int,
+                samples: int) -> np.ndarray:
+    """Successful sets of each topology in a chunk (the unit of work sent to a worker)."""
+    root = jax.random.PRNGKey(seed)
+    return np.array([count_successful_sets(s, jax.random.fold_in(root, int(i)), samples, screen)
+                     for s, i in zip(signs, indices, strict=True)], dtype=np.int64)
+
+
+def search_table(task: Task, signs: np.ndarray, counts: np.ndarray, min_sets: int) -> pd.DataFrame:
+    """One row per topology: n_links, sign columns, successful_sets, succeeds, topology key."""
+    flat = signs.reshape(len(signs), -1).astype(int)
+    table = pd.DataFrame(flat, columns=link_columns(task))
+    table.insert(0, "n_links", np.count_nonzero(flat, axis=1))
+    table["successful_sets"] = counts
+    table["succeeds"] = counts >= min_sets
+    sources, genes = task.sources, task.genes
+    table["topology"] = [Topology(s, sources, genes).key() for s in signs]
+    return table
+
+

@@ -1,0 +1,100 @@
+"""Tables of link strengths and topologies: writing them as pandas frames and reading them back
+from CSV files (one ``SRC->TGT`` column per link, the layout of the authors' released tables)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from grnsearch import tasks
+from grnsearch.errors import GrnsearchError
+from grnsearch.network.links import link_names
+from grnsearch.network.topology import Topology
+from grnsearch.readout.statistics import topologies_from_strengths
+
+
+def strength_table(strengths: np.ndarray, sources: tuple[str, ...], genes: tuple[str, ...]) -> pd.DataFrame:
+    """The strength matrix as a table: one row per source, one column per target."""
+    table = pd.DataFrame(np.asarray(strengths, dtype=float), index=list(sources), columns=list(genes))
+    table.index.name = "source"
+    return table
+
+
+def ensemble_strength_table(seeds: Any, converged: np.ndarray, strengths: np.ndarray,
+                            sources: tuple[str, ...], genes: tuple[str, ...]) -> pd.DataFrame:
+    """``seed,converged`` then one column per ``SRC->TGT`` link: every run's link strengths, the
+    layout of the authors' released table, so a study can be cut again at any cutoff."""
+    strengths = np.asarray(strengths, dtype=float)
+    names = link_names(sources, genes)
+    columns = {name: strengths[:, k // len(genes), k % len(genes)] for k, name in enumerate(names)}
+    return pd.DataFrame({"seed": list(seeds), "converged": np.asarray(converged, dtype=bool), **columns})
+
+
+def edge_table(topology: Topology, strengths: np.ndarray) -> pd.DataFrame:
+    """``source,target,sign,strength``: one row per present link, in canonical order."""
+    rows = [(s, t, sign, float(strengths[topology.sources.index(s), topology.genes.index(t)]))
+            for s, t, sign in topology.links()]
+    return pd.DataFrame(rows, columns=["source", "target", "sign", "strength"])
+
+
+def converged_rows(table: pd.DataFrame) -> pd.Series:
+    """Which rows of a run table count as converged: its ``converged`` column (True/1), or every
+    row when the table has none (as the authors' released strengths)."""
+    if "converged" not in table.columns:
+        return pd.Series(True, index=table.index)
+    return table["converged"].astype(str).str.lower().isin(("true", "1"))
+
+
+def read_strength_table(path: str | Path, sources: Sequence[str], genes: Sequence[str], *,
+                        converged_only: bool = False) -> np.ndarray:
+    """Strengths (n_runs, n_sources, n_genes) from a CSV with one column per ``SRC->TGT`` link;
+    with ``converged_only``, just the rows :func:`converged_rows` keeps."""
+    table = pd.read_csv(path)
+    if converged_only:
+        table = table[converged_rows(table)]
+    columns = link_names(sources, genes)
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise GrnsearchError(f"{path}: missing link columns {', '.join(missing)}")
+    values = table[columns].to_numpy(dtype=float)
+    if not np.all(np.isfinite(values)):
+        raise GrnsearchError(f"{path}: link strengths contain NaN or infinite values; fix or drop those rows")
+    return values.reshape(len(table), len(sources), len(genes))
+
+
+def read_topology_table(path: str | Path, sources: Sequence[str], genes: Sequence[str]) -> list[Topology]:
+    """Topologies from a CSV with one sign column (1, -1, 0) per ``SRC->TGT`` link."""
+    signs = read_strength_table(path, sources, genes)
+    return [Topology(s.astype(np.int8), tuple(sources), tuple(genes)) for s in signs]
+
+
+def read_study_topologies(study_dir: str | Path, cutoff: float | None = None) -> tuple[str, list[str]]:
+    """(task name, topology keys of the converged runs) from a ``grnsearch study`` directory, at
+    the study's cutoff or, with ``cutoff``, cut again from its ``strengths.csv``."""
+    study_dir = Path(study_dir)
+    table_path, summary_path = study_dir / "study.csv", study_dir / "summary.json"
+    if not table_path.is_file() or not summary_path.is_file():
+        raise GrnsearchError(f"{study_dir}: not a finished study (no study.csv and summary.json); run "
+                             "'grnsearch study TASK --out DIR' first")
+    task = json.loads(summary_path.read_text())["task"]
+    if cutoff is not None:
+        strengths_path = study_dir / "strengths.csv"
+        if not strengths_path.is_file():
+            raise GrnsearchError(f"{study_dir}: no strengths.csv to cut again (a study from an older "
+                                 "grnsearch); rerun the study, or compare without --cutoff")
+        return task, strength_table_topologies(strengths_path, tasks.get(task), cutoff)
+    table = pd.read_csv(table_path, keep_default_na=False)
+    return task, table.loc[converged_rows(table), "topology"].tolist()
+
+
+def strength_table_topologies(path: str | Path, task: Any, cutoff: float) -> list[str]:
+    """Topology keys at ``cutoff`` of the converged rows of a strength table (one ``SRC->TGT``
+    column per link of ``task``; rows without a ``converged`` column all count)."""
+    strengths = read_strength_table(path, task.sources, task.genes, converged_only=True)
+    topologies = topologies_from_strengths(strengths, cutoff, task.sources, task.genes)
+    return [t.key() for t in topologies]

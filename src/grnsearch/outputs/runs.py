@@ -1,0 +1,50 @@
+"""Run directories with their figures: what ``grnsearch train`` writes, and the run directories
+inside sparsify and study outputs.
+
+The data come from :mod:`grnsearch.io.runs` and the figures from :mod:`grnsearch.plots`; each run
+directory is built under a temporary name and moved into place whole, the manifest written last.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from grnsearch._files import atomic_directory, staged_entries, write_atomic
+from grnsearch.io.runs import write_manifest, write_run_data
+from grnsearch.plots.training import plot_loss, plot_response, plot_synthesis
+from grnsearch.training.ensemble import Ensemble, TrainedModel
+from grnsearch.training.responses import demo_responses, synthesis_sections
+
+
+def write_run_figures(trained: TrainedModel, fig_dir: Path) -> None:
+    """The loss curve, the responses to the demo conditions and the synthesis cross-sections."""
+    task = trained.task
+    plot_loss(trained.history, fig_dir / "loss", title=f"{task.name}, seed {trained.seed}")
+    plot_response(demo_responses(trained), task.inputs, task.genes, task.scored_index, fig_dir / "response",
+                  title=f"{task.name}, seed {trained.seed}")
+    plot_synthesis(synthesis_sections(trained), task.sources, task.genes, fig_dir / "synthesis")
+
+
+def save_run(trained: TrainedModel, run_dir: str | Path, *, figures: bool = True, ensemble_size: int = 1) -> Path:
+    """Write one model's run directory atomically (data, figures, then the manifest); returns
+    its path."""
+    run_dir = Path(run_dir)
+    with atomic_directory(run_dir) as tmp:
+        write_run_data(trained, tmp)
+        if figures:
+            write_run_figures(trained, tmp / "figures")
+        write_manifest(trained, tmp, ensemble_size)
+    return run_dir
+
+
+def save_ensemble(ensemble: Ensemble, out_dir: str | Path, *, figures: bool = True, progress: bool = False) -> Path:
+    """Write ``out_dir/seed-<k>/`` for every model, then ``out_dir/summary.csv``; the seed
+    directories appear together at the end, so an interruption leaves none behind."""
+    out_dir = Path(out_dir)
+    with staged_entries(out_dir) as staging:
+        for trained in tqdm(ensemble, total=len(ensemble), disable=not progress, desc="writing runs", unit="run"):
+            save_run(trained, staging / f"seed-{trained.seed}", figures=figures, ensemble_size=len(ensemble))
+    write_atomic(out_dir / "summary.csv", ensemble.summary().to_csv(index=False))
+    return out_dir

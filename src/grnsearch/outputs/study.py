@@ -1,0 +1,46 @@
+"""What ``grnsearch study`` writes into its directory: ``study.csv`` (one row per run),
+``strengths.csv`` (every run's link strengths), ``topologies.csv`` (over converged runs),
+``summary.json`` (convergence, cutoff, degeneracy, wall time), the cutoff scan, a figure of the
+most frequent topologies, and ``seed-<k>/`` run directories (without figures) for later use.
+Tables are written last."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from grnsearch._files import staged_entries, write_atomic
+from grnsearch.io.tables import ensemble_strength_table
+from grnsearch.outputs.runs import save_run
+from grnsearch.plots.network import plot_topology_gallery
+from grnsearch.plots.readout import plot_cutoff_scan
+from grnsearch.workflows.study import StudyResult
+
+
+def write_study_outputs(result: StudyResult, out_dir: str | Path, *, figures: bool = True,
+                        progress: bool = False) -> Path:
+    """Write the study's directory (module docstring); returns its path."""
+    out_dir = Path(out_dir)
+    task = result.task
+    table = result.topology_table()
+    with staged_entries(out_dir) as staging:
+        for trained in tqdm(result.ensemble, total=len(result.ensemble), disable=not progress,
+                            desc="writing runs", unit="run"):
+            save_run(trained, staging / f"seed-{trained.seed}", figures=False, ensemble_size=len(result.ensemble))
+        if figures:
+            n_conv = int(result.converged.sum())
+            plot_topology_gallery(table, task.sources, task.genes, staging / "topologies",
+                                  title=f"{task.name}: most frequent topologies of {n_conv} converged runs")
+            if result.scan is not None:
+                plot_cutoff_scan(result.scan, staging / "cutoff_scan")
+    if result.scan is not None:
+        write_atomic(out_dir / "cutoff_scan.csv", result.scan.to_frame().to_csv(index=False))
+    strengths = ensemble_strength_table(result.ensemble.seeds, result.converged, result.strengths,
+                                        task.sources, task.genes)
+    write_atomic(out_dir / "strengths.csv", strengths.to_csv(index=False))
+    write_atomic(out_dir / "topologies.csv", table.to_csv(index=False))
+    write_atomic(out_dir / "summary.json", json.dumps(result.summary(), indent=2))
+    write_atomic(out_dir / "study.csv", result.table().to_csv(index=False))
+    return out_dir

@@ -1,0 +1,175 @@
+"""Trained models and ensembles, and ``train``, the entry point of training.
+
+An :class:`Ensemble` holds the models of several seeds stacked along a leading axis, as the
+optimiser loop (:mod:`grnsearch.training.loop`) trains them; indexing it gives single
+:class:`TrainedModel` objects. Saving and loading run directories is :mod:`grnsearch.io`'s work.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pandas as pd
+
+from grnsearch._jax import concatenate, take
+from grnsearch.config import TrainConfig
+from grnsearch.dynamics.neural import GeneNetworkModel
+from grnsearch.dynamics.simulate import simulate
+from grnsearch.errors import GrnsearchError
+from grnsearch.tasks.base import Task
+from grnsearch.training.loop import train_models
+
+LOSS_TAIL = 50  # the reported loss is the mean over this many final iterations
+
+
+@dataclass
+class TrainedModel:
+    """One trained model with everything needed to use, save or reload it."""
+
+    task: Task
+    config: TrainConfig
+    seed: int
+    model: GeneNetworkModel
+    history: np.ndarray
+    metrics: dict[str, Any]
+    wall_time: float
+
+    @property
+    def loss(self) -> float:
+        """Training loss averaged over the last iterations."""
+        return float(np.mean(self.history[-LOSS_TAIL:]))
+
+    @property
+    def link_scale(self) -> jax.Array:
+        """The wild-type link-scale matrix of this model (its blocked links at 0)."""
+        return self.task.link_scale(self.config.blocked)
+
+    def simulate(self, inputs: Any, dt: float | None = None, link_scale: Any = None) -> np.ndarray:
+        """Trajectories (conditions, steps + 1, n_genes) for inputs (conditions, steps, n_inputs)."""
+        scale = self.link_scale if link_scale is None else jnp.asarray(link_scale)
+        traj = simulate(self.model, jnp.asarray(inputs, dtype=jnp.float32),
+                        self.task.dt if dt is None else dt, link_scale=scale, solver=self.config.solver)
+        return np.asarray(traj)
+
+
+@dataclass
+class Ensemble:
+    """Models of several seeds trained together; index it for single :class:`TrainedModel`s."""
+
+    task: Task
+    config: TrainConfig
+    seeds: list[int]
+    models: GeneNetworkModel  # leaves stacked over seeds
+    histories: np.ndarray  # (n_seeds, iterations)
+    metrics: dict[str, np.ndarray]  # each (n_seeds, ...)
+    wall_time: float
+
+    def __len__(self) -> int:
+        return len(self.seeds)
+
+    def __getitem__(self, i: int) -> TrainedModel:
+        return TrainedModel(
+            task=self.task,
+            config=self.config,
+            seed=self.seeds[i],
+            model=take(self.models, i),
+            history=self.histories[i],
+            metrics=self.metrics_of(i),
+            wall_time=self.wall_time,
+        )
+
+    def metrics_of(self, i: int) -> dict[str, Any]:
+        """Model i's metrics as plain Python values."""
+        return {k: np.asarray(v[i]).tolist() for k, v in self.metrics.items()}
+
+    @property
+    def converged(self) -> np.ndarray:
+        """Whether each model meets the task's success criterion, (n_seeds,) bool."""
+        return np.asarray([self.task.success(self.metrics_of(i)) for i in range(len(self))], dtype=bool)
+
+    def __iter__(self) -> Iterator[TrainedModel]:
+        return (self[i] for i in range(len(self)))
+
+    def summary(self) -> pd.DataFrame:
+        """One row per seed: ``seed``, ``loss``, the task's scalar metrics, then ``converged``
+        (the task's success criterion)."""
+        rows = {
+            "seed": self.seeds,
+            "loss": np.mean(self.histories[:, -LOSS_TAIL:], axis=1),
+        }
+        for name in self.task.metric_names:
+            rows[name] = np.asarray(self.metrics[name])
+        rows["converged"] = self.converged
+        return pd.DataFrame(rows)
+
+
+def concat_ensembles(parts: Sequence[Ensemble]) -> Ensemble:
+    """One ensemble from several of the same task and configuration (seeds in the given order)."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    if any(p.task != first.task or p.config != first.config for p in parts):
+        raise GrnsearchError("only ensembles of one task and configuration can be joined")
+    models = concatenate([p.models for p in parts])
+    metrics = {k: np.concatenate([p.metrics[k] for p in parts]) for k in first.metrics}
+    return Ensemble(first.task, first.config, [s for p in parts for s in p.seeds], models,
+                    np.concatenate([p.histories for p in parts]), metrics, max(p.wall_time for p in parts))
+
+
+def resolve_seeds(seeds: int | Sequence[int], seed: int) -> list[int]:
+    """Seeds ``seed .. seed + seeds - 1`` for a count, or the given distinct seeds."""
+    if isinstance(seeds, (int, np.integer)):
+        if seeds <= 0:
+            raise GrnsearchError(f"seeds must be a positive whole number, got {seeds}")
+        return list(range(seed, seed + int(seeds)))
+    resolved = [int(s) for s in seeds]
+    if not resolved:
+        raise GrnsearchError("no seeds given: pass a positive count or a list of seeds")
+    if len(set(resolved)) != len(resolved):
+        raise GrnsearchError(f"seeds must be distinct, got {resolved}")
+    return resolved
+
+
+@functools.lru_cache(maxsize=32)
+def _metrics_fn(task: Task, solver: str):
+    return eqx.filter_jit(eqx.filter_vmap(lambda m, s: task.metrics(m, s, solver)))
+
+
+def ensemble_metrics(task: Task, models: GeneNetworkModel, link_scales: jax.Array, solver: str) -> dict[str, np.ndarray]:
+    """The task's metrics for every model of a stacked ensemble, as NumPy arrays."""
+    values = _metrics_fn(task, solver)(models, jnp.asarray(link_scales))
+    return {k: np.asarray(v) for k, v in values.items()}
+
+
+def train(
+    task: Task,
+    seeds: int | Sequence[int] = 1,
+    *,
+    seed: int = 0,
+    config: TrainConfig | None = None,
+    progress: bool = False,
+    **overrides: Any,
+) -> Ensemble:
+    """Train an ensemble on ``task``.
+
+    ``seeds`` is a count (seeds ``seed .. seed + seeds - 1``) or an explicit list. ``config``
+    defaults to the task's own; keyword ``overrides`` (``arch``, ``iterations``, ``blocked`` ...)
+    replace single settings. Example::
+
+        ens = grnsearch.train(grnsearch.tasks.adaptation(), seeds=8, arch="shared")
+        ens.summary()
+    """
+    seed_list = resolve_seeds(seeds, seed)
+    config = (config or task.defaults).replace(**overrides)
+    scale = task.link_scale(config.blocked)
+    scales = jnp.broadcast_to(scale, (len(seed_list), *scale.shape))
+    models, history, wall = train_models(task, config, seed_list, scales, progress=progress)
+    metrics = ensemble_metrics(task, models, scales, config.solver)
+    return Ensemble(task, config, seed_list, models, history, metrics, wall)

@@ -1,0 +1,112 @@
+"""RNN study against the exhaustive Hill search (the paper's Fig. 3e-f).
+
+Counts over distinct topologies: found by the RNN study only, by the Hill search only, by both,
+and RNN topologies one link away from a successful Hill topology (an added or removed link; a
+sign flip is two). Probability mass over the study's converged runs whose topology lies in the
+search space (the paper's connectivity filter; 193 of the authors' 195 runs): the share whose
+topology is a successful Hill topology (direct), and the share at most one link away.
+
+The RNN side is a study directory, read at the study's own cutoff or cut again at another from
+its ``strengths.csv``, or any strength table in that layout (one ``SRC->TGT`` column per link,
+optionally ``converged``), such as the authors' released strengths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from grnsearch import tasks
+from grnsearch.errors import GrnsearchError
+from grnsearch.hillsearch.space import SearchResult
+from grnsearch.io.search_dir import read_search
+from grnsearch.io.tables import read_study_topologies, strength_table_topologies
+from grnsearch.network.topology import Topology
+from grnsearch.readout.statistics import compare_with_reference
+
+
+@dataclass
+class Comparison:
+    """The comparison of one study with one search."""
+
+    task: str
+    runs: int
+    runs_outside_space: int
+    rnn_topologies: int
+    hill_topologies: int
+    both: int
+    rnn_only: int
+    hill_only: int
+    one_link_away: int
+    direct_probability: float
+    near_probability: float
+    hill_sets_covered: float
+    table: pd.DataFrame  # one row per topology in either set
+    # the paper's figures for this task (``direct_probability``, ``near_probability``), if any
+    paper: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The counts and masses (not the table, nor the paper's figures) for compare.json."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("table", "paper")}
+
+
+def compare(rnn_keys: list[str], search: SearchResult) -> Comparison:
+    """Compare the topologies of converged RNN runs with a finished search; runs whose topology
+    lies outside the search space (the connectivity filter) are counted and left out."""
+    sources, genes = search.sources, search.genes
+    all_runs = [Topology.from_key(k, sources, genes) for k in rnn_keys]
+    rnn = [t for t in all_runs if t.is_connected()]
+    rnn_keys = [t.key() for t in rnn]
+    hill = search.topologies()
+    summary = compare_with_reference(rnn, hill)
+    counts = pd.Series(rnn_keys).value_counts()
+    hill_sets = dict(zip(search.successes["topology"], search.successes["successful_sets"], strict=True))
+    hill_signs = np.stack([t.signs.reshape(-1).astype(int) for t in hill]) if hill else np.zeros((0, 1))
+
+    rows = []
+    for key in sorted(set(counts.index) | set(hill_sets), key=lambda k: (-counts.get(k, 0), k)):
+        topology = Topology.from_key(key, sources, genes)
+        distance = (int(np.abs(hill_signs - topology.signs.reshape(-1)).sum(axis=1).min())
+                    if len(hill_signs) else -1)
+        rows.append({"topology": key, "n_links": topology.n_links, "rnn_runs": int(counts.get(key, 0)),
+                     "rnn_probability": counts.get(key, 0) / max(1, len(rnn_keys)),
+                     "hill_successful_sets": int(hill_sets.get(key, 0)), "in_rnn": key in counts,
+                     "in_hill": key in hill_sets, "distance_to_hill": distance})
+    table = pd.DataFrame(rows, columns=["topology", "n_links", "rnn_runs", "rnn_probability",
+                                        "hill_successful_sets", "in_rnn", "in_hill", "distance_to_hill"])
+    both = int((table["in_rnn"] & table["in_hill"]).sum())
+    total_sets = sum(hill_sets.values())
+    covered = sum(v for k, v in hill_sets.items() if k in counts)
+    return Comparison(
+        task=search.settings.task, runs=len(rnn_keys), runs_outside_space=len(all_runs) - len(rnn),
+        rnn_topologies=int(table["in_rnn"].sum()),
+        hill_topologies=len(hill_sets), both=both, rnn_only=int(table["in_rnn"].sum()) - both,
+        hill_only=len(hill_sets) - both, one_link_away=summary.one_link_away,
+        direct_probability=summary.direct_probability, near_probability=summary.compatible_probability,
+        hill_sets_covered=covered / total_sets if total_sets else 0.0, table=table,
+        paper=dict(tasks.get(search.settings.task).paper_figures))
+
+
+def compare_directories(study: str | Path, search_dir: str | Path, cutoff: float | None = None) -> Comparison:
+    """:func:`compare` on a study directory (or a strength table, which needs ``cutoff``) and a
+    search directory of the same task."""
+    study_dir = Path(study)
+    search = read_search(search_dir)
+    if study_dir.is_file():
+        if cutoff is None:
+            raise GrnsearchError(f"{study_dir} is a strength table: give the cutoff that separates present "
+                                 "from absent links, e.g. --cutoff 5e-4 (the authors')")
+        task = search.settings.task
+        keys = strength_table_topologies(study_dir, tasks.get(task), cutoff)
+    else:
+        task, keys = read_study_topologies(study_dir, cutoff)
+    if search.settings.task != task:
+        raise GrnsearchError(f"{study_dir} is a study of {task!r} but {search_dir} searched "
+                             f"{search.settings.task!r}; compare a study and a search of the same task")
+    if not keys:
+        raise GrnsearchError(f"{study_dir}: no converged runs to compare")
+    return compare(keys, search)

@@ -1,0 +1,73 @@
+"""The exhaustive Hill search as a run: every topology of a task's space screened in chunks, each
+chunk's counts kept as soon as it returns, so that an interrupted search resumes where it stopped;
+chunks run in-process or on Dask workers. The directory layout is :mod:`grnsearch.io.search_dir`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from grnsearch.config import Distribution
+from grnsearch.errors import GrnsearchError
+from grnsearch.hillsearch.screen import SAMPLE_BLOCK
+from grnsearch.hillsearch.space import (
+    DEFAULT_CHUNK,
+    DEFAULT_SAMPLES,
+    SearchResult,
+    SearchSettings,
+    count_chunk,
+    search_space,
+    search_table,
+    task_screen,
+)
+from grnsearch.io.search_dir import chunk_path, finish_search_dir, read_chunk, start_search_dir, write_chunk
+from grnsearch.tasks.base import Task
+from grnsearch.workflows.distributed import dask_client, iter_jobs
+
+
+def run_search(task: Task, *, samples: int = DEFAULT_SAMPLES, seed: int = 0, out: str | Path,
+               resume: bool = False, distribution: Distribution | None = None,
+               chunk_size: int = DEFAULT_CHUNK, progress: bool = False,
+               topology_indices: Sequence[int] | None = None) -> SearchResult:
+    """Screen every topology of the task's space with ``samples`` random parameter sets and write
+    the search directory ``out`` (:mod:`grnsearch.io.search_dir`); with ``resume``, continue the
+    search already there. ``topology_indices`` restricts the search to part of the space (for
+    tests and quick looks)."""
+    if not isinstance(samples, int) or samples <= 0:
+        raise GrnsearchError(f"must be a positive whole number, got {samples}", parameter="samples")
+    distribution = distribution or Distribution()
+    screen = task_screen(task)
+    start_time = time.perf_counter()
+    signs = search_space(task)
+    indices = np.arange(len(signs)) if topology_indices is None else np.asarray(topology_indices)
+    signs = signs[indices]
+    out = Path(out)
+    settings = SearchSettings(task=task.name, samples=samples, seed=seed, chunk_size=chunk_size,
+                              sample_block=SAMPLE_BLOCK, screen=asdict(screen),
+                              subset=None if topology_indices is None else indices.tolist())
+    meta = start_search_dir(out, settings, len(signs), resume)
+
+    counts = np.full(len(signs), -1, dtype=np.int64)
+    todo = []
+    for k, lo in enumerate(range(0, len(signs), chunk_size)):
+        hi = min(lo + chunk_size, len(signs))
+        if chunk_path(out, k).exists():
+            counts[lo:hi] = read_chunk(chunk_path(out, k))
+        else:
+            todo.append((k, lo, hi))
+    jobs = [(screen, signs[lo:hi], indices[lo:hi], seed, samples) for _, lo, hi in todo]
+    # counts are integers that do not depend on the device count, so workers may split the cores
+    with dask_client(distribution, split_cores=True) as client:
+        for j, chunk_counts in iter_jobs(count_chunk, jobs, client, progress=progress, desc="topology chunks"):
+            k, lo, hi = todo[j]
+            counts[lo:hi] = chunk_counts
+            write_chunk(chunk_path(out, k), indices[lo:hi], chunk_counts)
+
+    table = search_table(task, signs, counts, screen.min_successful_sets)
+    result = SearchResult(table, settings, task.sources, task.genes, time.perf_counter() - start_time)
+    finish_search_dir(out, result, meta)
+    return result
