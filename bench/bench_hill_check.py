@@ -17,9 +17,9 @@ import jax
 import numpy as np
 
 from grnsearch import tasks
-from grnsearch.hill import HillDynamics
-from grnsearch.hill_fit import _log_uniform_parameters, _settle_free_genes, fit_hill
-from grnsearch.topology import Topology
+from grnsearch.dynamics.hill import HillDynamics
+from grnsearch.hillsearch.fit import _log_uniform_parameters, _settle_free_genes, fit_hill
+from grnsearch.network.topology import Topology
 
 CASES = [
     ("adaptation", "I->g1:+ I->g2:+ g2->g1:-", 2.0),

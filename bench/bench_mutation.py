@@ -16,7 +16,7 @@ import jax
 import numpy as np
 
 import grnsearch
-from grnsearch import mutation
+from grnsearch.readout import mutation
 
 
 def median_time(fn, repeats: int = 20) -> float:

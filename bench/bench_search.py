@@ -25,8 +25,10 @@ import jax
 import numpy as np
 import pandas as pd
 
-from grnsearch import hill, screen
-from grnsearch.topology import Topology
+from grnsearch.dynamics import hill
+from grnsearch.hillsearch import screen
+from grnsearch.network.topology import Topology
+from grnsearch.tasks.hill_screen import OscillationScreen
 
 PAPER = Path(__file__).resolve().parents[1] / "tests" / "data" / "shen2021_oscillation" / "hill_search_successes.csv"
 ROBUST = "I1->g2:+ I2->g1:+ g1->g1:+ g1->g2:- g2->g1:+ g2->g2:+"
@@ -42,7 +44,7 @@ def best_of(fn, repeats: int = 3) -> float:
 
 
 def throughput() -> None:
-    paper = screen.OscillationScreen()
+    paper = OscillationScreen()
     topology = Topology.from_key(ROBUST, ("I1", "I2", "g1", "g2"), ("g1", "g2"))
     signs = topology.signs
     K, b = hill.sample_parameters(jax.random.PRNGKey(0), 20_000, signs.shape)

@@ -26,7 +26,9 @@ import numpy as np
 import pandas as pd
 
 from grnsearch import tasks
-from grnsearch.search import link_columns, read_search, run_search
+from grnsearch.hillsearch.space import link_columns
+from grnsearch.io.search_dir import read_search
+from grnsearch.workflows.search import run_search
 
 PAPER = Path(__file__).resolve().parents[1] / "tests" / "data" / "shen2021_oscillation" / "hill_search_successes.csv"
 PAPER_SAMPLES = 160_000

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from grnsearch.topology import Topology
+from grnsearch.network.topology import Topology
 
 
 def main() -> None:

@@ -17,9 +17,11 @@ import platform
 from pathlib import Path
 
 from grnsearch import tasks
-from grnsearch.compare import compare
-from grnsearch.search import read_search
-from grnsearch.study import compare_with_reference, read_topology_table, run_study
+from grnsearch.io.search_dir import read_search
+from grnsearch.io.tables import read_topology_table
+from grnsearch.readout.statistics import compare_with_reference
+from grnsearch.workflows.compare import compare
+from grnsearch.workflows.study import run_study
 
 PAPER = Path(__file__).resolve().parents[1] / "tests" / "data" / "shen2021_oscillation" / "hill_search_successes.csv"
 SETTINGS = {

@@ -148,6 +148,26 @@ def _settle_free_genes(dynamics: HillDynamics, task: Task, inputs: jax.Array, st
     return eqx.tree_at(lambda m: m.log_free_initial, dynamics, jnp.log(jnp.maximum(final[free], 1e-6)))
 
 
+def _sampled_models(task: Task, topology: Topology, key: jax.Array, samples: int, n: float,
+                    rest_inputs: jax.Array) -> HillDynamics:
+    """``samples`` Hill models of ``topology`` with log-uniform K and b, stacked; the free genes
+    start where they settle under ``rest_inputs``."""
+    K, b = _log_uniform_parameters(key, samples, topology.signs.shape)
+    batch = jax.vmap(lambda k, b_: HillDynamics.of(topology, k, b_, fixed_initial=task.initial_values, n=n))(K, b)
+    if any(v is None for v in task.initial_values):
+        batch = jax.jit(jax.vmap(lambda m: _settle_free_genes(m, task, rest_inputs)))(batch)
+    return batch
+
+
+def _successes(task: Task, losses: jax.Array, metrics: dict[str, jax.Array]) -> np.ndarray:
+    """Which of a batch of models have a finite loss and meet the task's criterion."""
+    # task.success judges one model's scalars; read the arrays off the device once
+    losses = np.asarray(losses)
+    values = {name: np.asarray(metrics[name]) for name in task.metric_names}
+    return np.asarray([bool(np.isfinite(losses[i])) and task.success(
+        {name: float(v[i]) for name, v in values.items()}) for i in range(len(losses))])
+
+
 def fit_by_gradient(task: Task, topology: Topology, *, seed: int = 0, n: float = 2.0, samples: int = 20_000,
                     starts: int = 16, iterations: int = 1500, learning_rate: float = 0.05) -> HillFit:
     """Random sampling and gradient descent on the task's own loss and criterion.
@@ -159,14 +179,10 @@ def fit_by_gradient(task: Task, topology: Topology, *, seed: int = 0, n: float =
     none succeeds, the fit of lowest loss is reported as failing."""
     key = jax.random.PRNGKey(seed)
     sample_key, data_key = jax.random.split(key)
-    n_free = sum(v is None for v in task.initial_values)
     scale = task.link_scale()
-    K, b = _log_uniform_parameters(sample_key, samples, topology.signs.shape)
-    batch = jax.vmap(lambda k, b_: HillDynamics.of(topology, k, b_, fixed_initial=task.initial_values, n=n))(K, b)
     first = task.conditions(data_key)
-    if n_free:
-        batch = jax.jit(jax.vmap(lambda m: _settle_free_genes(m, task, first.inputs[0])))(batch)
-    params, static = eqx.partition(batch, eqx.is_array)
+    params, static = eqx.partition(_sampled_models(task, topology, sample_key, samples, n, first.inputs[0]),
+                                   eqx.is_array)
 
     def objective(p, conditions):
         return task_loss(eqx.combine(p, static), task, conditions, scale)
@@ -177,16 +193,9 @@ def fit_by_gradient(task: Task, topology: Topology, *, seed: int = 0, n: float =
         losses = jax.vmap(objective, in_axes=(0, None))(p, first)
         return losses, jax.vmap(lambda q: task.metrics(eqx.combine(q, static), scale))(p)
 
-    def successes(losses, metrics) -> np.ndarray:
-        # task.success judges one model's scalars; read the arrays off the device once
-        losses = np.asarray(losses)
-        values = {name: np.asarray(metrics[name]) for name in task.metric_names}
-        return np.asarray([bool(np.isfinite(losses[i])) and task.success(
-            {name: float(v[i]) for name, v in values.items()}) for i in range(len(losses))])
-
     sample_losses, sample_metrics = assess(params)
     sample_losses = np.asarray(sample_losses)
-    sampled_ok = np.flatnonzero(successes(sample_losses, sample_metrics))
+    sampled_ok = np.flatnonzero(_successes(task, sample_losses, sample_metrics))
     by_loss = np.argsort(np.where(np.isfinite(sample_losses), sample_losses, np.inf))
     optimizer = optax.adam(learning_rate)
 
@@ -205,7 +214,7 @@ def fit_by_gradient(task: Task, topology: Topology, *, seed: int = 0, n: float =
     candidates = jax.tree.map(lambda a, b_: jnp.concatenate([a, b_[kept]]), fitted, params)
     losses, metrics = assess(candidates)
     losses = np.asarray(losses)
-    ok = successes(losses, metrics)
+    ok = _successes(task, losses, metrics)
     order = np.lexsort((np.where(np.isfinite(losses), losses, np.inf), ~ok))
     chosen = int(order[0])
     dynamics = eqx.combine(jax.tree.map(lambda x: x[chosen], candidates), static)

@@ -8,7 +8,7 @@ that users can change; ``n``, ``K_<src>_<tgt>`` (every link) and ``b_<src>_<tgt>
 are global parameters too. The model is nondimensional: the units (mole, litre, second) only
 make the document valid and unit-consistent for tools such as COPASI.
 
-SBML needs python-libsbml (``pip install python-libsbml``); Antimony text is built by hand.
+SBML is built with python-libsbml; Antimony text is built by hand.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
+
+import libsbml
 
 from grnsearch._files import write_atomic
 from grnsearch.dynamics.hill import HillModel
@@ -170,28 +172,31 @@ def _synthesis_formula(gene: str, activators: list[str], repressors: list[str]) 
     return " * ".join([COMPARTMENT, f"({' + '.join(terms)})", *factors])
 
 
-def _libsbml() -> Any:
-    try:
-        import libsbml
-    except ImportError:
-        raise GrnsearchError(
-            "SBML export needs python-libsbml: pip install python-libsbml"
-        ) from None
-    return libsbml
-
-
 def to_sbml(model: HillModel, input_values: dict[str, float] | None = None,
             initial_values: dict[str, float] | None = None, name: str = "grnsearch_hill") -> str:
     """An SBML Level 3 Version 2 document of ``model`` (inputs as constant parameters, genes as
     species with initial concentrations, default 0.1); raises GrnsearchError for a node name that
     is not a valid SBML id or if libsbml's consistency check reports an error."""
     spec = _Spec(model, input_values, initial_values, name)
-    libsbml = _libsbml()
     doc = libsbml.SBMLDocument(3, 2)
     m = doc.createModel()
     _ok(m.setId(name), "model id")
     _ok(m.setName(name), "model name")
     _ok(m.setNotes(_notes(spec)), "notes")
+    _add_units(m)
+    _add_species_and_parameters(m, spec)
+    _add_reactions(m, spec)
+    doc.checkConsistency()
+    errors = [doc.getError(i) for i in range(doc.getNumErrors())]
+    errors = [e for e in errors if e.getSeverity() >= libsbml.LIBSBML_SEV_ERROR]
+    if errors:
+        listing = "; ".join(f"{e.getSeverityAsString()} {e.getErrorId()}: "
+                            f"{e.getMessage().strip()}" for e in errors)
+        raise GrnsearchError(f"the SBML document of {spec.key!r} is not valid: {listing}")
+    return libsbml.writeSBMLToString(doc)
+
+
+def _add_units(m: libsbml.Model) -> None:
     for attr, unit in (("Substance", "mole"), ("Time", "second"), ("Volume", "litre"),
                        ("Extent", "mole")):
         _ok(getattr(m, f"set{attr}Units")(unit), f"{attr.lower()} units")
@@ -205,6 +210,8 @@ def to_sbml(model: HillModel, input_values: dict[str, float] | None = None,
             _ok(unit.setScale(0), uid)
             _ok(unit.setMultiplier(1.0), uid)
 
+
+def _add_species_and_parameters(m: libsbml.Model, spec: _Spec) -> None:
     cell = m.createCompartment()
     for status in (cell.setId(COMPARTMENT), cell.setSpatialDimensions(3), cell.setSize(1.0),
                    cell.setUnits("litre"), cell.setConstant(True)):
@@ -221,6 +228,8 @@ def to_sbml(model: HillModel, input_values: dict[str, float] | None = None,
         for status in (p.setId(pid), p.setValue(value), p.setUnits(unit), p.setConstant(True)):
             _ok(status, pid)
 
+
+def _add_reactions(m: libsbml.Model, spec: _Spec) -> None:
     for rid, reactant, product, modifiers, formula in spec.reactions:
         r = m.createReaction()
         _ok(r.setId(rid), rid)
@@ -239,15 +248,6 @@ def to_sbml(model: HillModel, input_values: dict[str, float] | None = None,
             raise GrnsearchError(f"cannot parse the rate of {rid} ({formula}): "
                                  f"{libsbml.getLastParseL3Error()}")
         _ok(r.createKineticLaw().setMath(math_ast), rid)
-
-    doc.checkConsistency()
-    errors = [doc.getError(i) for i in range(doc.getNumErrors())]
-    errors = [e for e in errors if e.getSeverity() >= libsbml.LIBSBML_SEV_ERROR]
-    if errors:
-        listing = "; ".join(f"{e.getSeverityAsString()} {e.getErrorId()}: "
-                            f"{e.getMessage().strip()}" for e in errors)
-        raise GrnsearchError(f"the SBML document of {spec.key!r} is not valid: {listing}")
-    return libsbml.writeSBMLToString(doc)
 
 
 def _ok(status: int, what: str) -> None:

@@ -59,14 +59,8 @@ def _layered_positions(keys: list[str], layers: list[int], neighbours: dict[str,
     return pos
 
 
-def plot_comparison(comparison: Comparison, path: Path) -> list[Path]:
-    """Left, the Venn counts of RNN and Hill topologies; right, the paper's Fig. 3f: successful
-    Hill topologies in layers by link count, edges between topologies one link apart, node area
-    by successful sets, topologies the RNN study found in red, RNN topologies one link from a
-    Hill topology as open red markers."""
-    table = comparison.table
-    fig = plt.figure(figsize=(12, 5.2))
-    ax_venn = fig.add_axes((0.02, 0.1, 0.26, 0.8))
+def _draw_venn(ax_venn: plt.Axes, comparison: Comparison) -> None:
+    """The Venn counts of RNN and Hill topologies, with the run shares underneath."""
     ax_venn.add_patch(Circle((0.38, 0.5), 0.3, color="tab:red", alpha=0.25))
     ax_venn.add_patch(Circle((0.62, 0.5), 0.3, color="tab:blue", alpha=0.25))
     ax_venn.text(0.24, 0.5, str(comparison.rnn_only), ha="center", va="center", fontsize=13)
@@ -83,6 +77,15 @@ def plot_comparison(comparison: Comparison, path: Path) -> list[Path]:
     ax_venn.set_aspect("equal")
     ax_venn.axis("off")
 
+
+def plot_comparison(comparison: Comparison, path: Path) -> list[Path]:
+    """Left, the Venn counts of RNN and Hill topologies; right, the paper's Fig. 3f: successful
+    Hill topologies in layers by link count, edges between topologies one link apart, node area
+    by successful sets, topologies the RNN study found in red, RNN topologies one link from a
+    Hill topology as open red markers."""
+    table = comparison.table
+    fig = plt.figure(figsize=(12, 5.2))
+    _draw_venn(fig.add_axes((0.02, 0.1, 0.26, 0.8)), comparison)
     ax = fig.add_axes((0.32, 0.08, 0.66, 0.84))
     shown = table[table["in_hill"] | (table["distance_to_hill"] == 1)]
     keys = shown["topology"].tolist()
