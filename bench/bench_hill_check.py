@@ -59,19 +59,28 @@ def main() -> None:
         start = time.perf_counter()
         fit = fit_hill(task, Topology.from_key(key, task.sources, task.genes), n=n)
         seconds = time.perf_counter() - start
-        shown = {k: v for k, v in fit.metrics.items() if isinstance(v, float) and k in (
-            "sensitivity", "adaptation_error", "i1_var", "i1_var_double_run", "hold_mean", "rest_mean")}
-        extra = {k: v for k, v in fit.details.items() if k in ("successful_sets", "successful_fits",
-                                                                 "successful_samples")}
+        shown = {
+            k: v
+            for k, v in fit.metrics.items()
+            if isinstance(v, float)
+            and k in ("sensitivity", "adaptation_error", "i1_var", "i1_var_double_run", "hold_mean", "rest_mean")
+        }
+        extra = {
+            k: v for k, v in fit.details.items() if k in ("successful_sets", "successful_fits", "successful_samples")
+        }
         metrics = ", ".join(f"{k} {v:.3g}" for k, v in shown.items())
         route = f"{fit.method}; " + ", ".join(f"{k} {v}" for k, v in extra.items())
-        print(f"| {task_name} | `{key}` | {n:g} | {'yes' if fit.performs else 'no'} | {route} | {metrics} | "
-              f"{seconds:.1f} |")
+        print(
+            f"| {task_name} | `{key}` | {n:g} | {'yes' if fit.performs else 'no'} | {route} | {metrics} | "
+            f"{seconds:.1f} |"
+        )
     print()
     for n in (2.0, 3.0):
         ok, best = best_error_among_sensitive("I->g1:+ g1->g2:+ g2->g1:-", n)
-        print(f"three-link negative feedback loop, n = {n:g}: {ok} of 100,000 log-uniform sets adapt; "
-              f"best adaptation error among sets with sensitivity >= 0.3: {best:.3f} (bar 0.05)")
+        print(
+            f"three-link negative feedback loop, n = {n:g}: {ok} of 100,000 log-uniform sets adapt; "
+            f"best adaptation error among sets with sensitivity >= 0.3: {best:.3f} (bar 0.05)"
+        )
 
 
 if __name__ == "__main__":

@@ -38,11 +38,14 @@ def main() -> None:
     for mode in ("trajectory", "derivative"):
         single = median_time(lambda mode=mode: mutation.link_strengths(one.model, task, 0.9, mode))
         many = median_time(
-            lambda mode=mode: mutation.ensemble_link_strengths(ensemble.models, task, scales, 0.9, mode), 5)
+            lambda mode=mode: mutation.ensemble_link_strengths(ensemble.models, task, scales, 0.9, mode), 5
+        )
         rows.append((mode, single, many))
     both = median_time(lambda: [mutation.link_strengths(one.model, task, 0.9, m) for m in ("trajectory", "derivative")])
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, JAX {jax.__version__}, "
-          f"{jax.local_device_count()} host devices")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, JAX {jax.__version__}, "
+        f"{jax.local_device_count()} host devices"
+    )
     print("command: python bench/bench_mutation.py\n")
     print("| mode | 1 model, all 6 links (ms) | 200 models, all links (ms) |")
     print("|---|---|---|")

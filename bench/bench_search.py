@@ -53,6 +53,7 @@ def throughput() -> None:
     def reference(K, b):
         def one(k, b_):
             return screen.trajectory_success(paper, screen.screen_trajectories(paper, topology, k, b_))
+
         return jax.vmap(one)(K, b)
 
     fast_mask = screen.screen_sets(signs, K, b)
@@ -79,13 +80,17 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--skip-in-process", action="store_true")
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; command: python bench/bench_search.py "
-          f"--samples {args.samples} --seeds {' '.join(map(str, args.seeds))}\n")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores; command: python bench/bench_search.py "
+        f"--samples {args.samples} --seeds {' '.join(map(str, args.seeds))}\n"
+    )
     throughput()
     reference = pd.read_csv(PAPER)
     columns = [c for c in reference.columns if "->" in c]
-    print("| command | wall time (s) | successful topologies | by links 5/6/7/8 | sets per topology | "
-          "Jaccard with the paper |")
+    print(
+        "| command | wall time (s) | successful topologies | by links 5/6/7/8 | sets per topology | "
+        "Jaccard with the paper |"
+    )
     print("|---|---|---|---|---|---|")
     found_sets = []
     for seed in args.seeds:
@@ -94,18 +99,24 @@ def main() -> None:
                 out = Path(tmp) / "search"
                 command = ["search", "oscillation", "--samples", str(args.samples), "--seed", str(seed), *where]
                 start = time.perf_counter()
-                subprocess.run([sys.executable, "-m", "grnsearch.cli", *command, "--out", str(out), "--quiet"],
-                               check=True)
+                subprocess.run(
+                    [sys.executable, "-m", "grnsearch.cli", *command, "--out", str(out), "--quiet"], check=True
+                )
                 wall = time.perf_counter() - start
                 wins = pd.read_csv(out / "successes.csv")
             by_links = "/".join(str(int((wins["n_links"] == k).sum())) for k in (5, 6, 7, 8))
             sets = f"{wins['successful_sets'].min()}-{wins['successful_sets'].max()}"
-            print(f"| `grnsearch {' '.join(command)}` | {wall:.1f} | {len(wins)} | {by_links} | {sets} | "
-                  f"{jaccard(wins, reference, columns):.3f} |")
+            print(
+                f"| `grnsearch {' '.join(command)}` | {wall:.1f} | {len(wins)} | {by_links} | {sets} | "
+                f"{jaccard(wins, reference, columns):.3f} |"
+            )
         found_sets.append(wins)
     if len(found_sets) > 1:
-        pairs = [jaccard(found_sets[i], found_sets[j], columns)
-                 for i in range(len(found_sets)) for j in range(i + 1, len(found_sets))]
+        pairs = [
+            jaccard(found_sets[i], found_sets[j], columns)
+            for i in range(len(found_sets))
+            for j in range(i + 1, len(found_sets))
+        ]
         print(f"\nJaccard between our seeds: {', '.join(f'{p:.3f}' for p in pairs)}")
 
 

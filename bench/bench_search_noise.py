@@ -53,12 +53,20 @@ def main() -> None:
     if (args.out / "search.csv").is_file():
         result = read_search(args.out)
     else:
-        result = run_search(task, samples=args.samples, seed=args.seed, out=args.out,
-                            resume=(args.out / "search.json").is_file(), progress=True)
+        result = run_search(
+            task,
+            samples=args.samples,
+            seed=args.seed,
+            out=args.out,
+            resume=(args.out / "search.json").is_file(),
+            progress=True,
+        )
     elapsed = time.perf_counter() - start
     if result.settings.samples != args.samples or result.settings.seed != args.seed:
-        raise SystemExit(f"{args.out} holds a search of {result.settings.samples} sets, seed "
-                         f"{result.settings.seed}; use another --out")
+        raise SystemExit(
+            f"{args.out} holds a search of {result.settings.samples} sets, seed "
+            f"{result.settings.seed}; use another --out"
+        )
 
     table = result.table
     columns = link_columns(task)
@@ -78,28 +86,46 @@ def main() -> None:
     pairs = jaccard(draws[0::2], draws[1::2])
     own_draw = table["successful_sets"].to_numpy() >= MIN_SETS  # this search's own rule at its sample size
 
-    print(f"Machine: {platform.platform()}, {platform.processor() or 'cpu'}; "
-          f"search of {args.samples:,} sets per topology, seed {args.seed}: {elapsed:.0f} s "
-          f"(0 if read back from {args.out})\n")
+    print(
+        f"Machine: {platform.platform()}, {platform.processor() or 'cpu'}; "
+        f"search of {args.samples:,} sets per topology, seed {args.seed}: {elapsed:.0f} s "
+        f"(0 if read back from {args.out})\n"
+    )
     print("| figure | value |")
     print("|---|---|")
-    print(f"| successful sets, all topologies, per 160,000 (authors: {paper['successful_sets'].sum()}) "
-          f"| {rate.sum():.0f} |")
-    print(f"| correlation of the authors' counts with lambda on their {len(paper)} topologies "
-          f"| {np.corrcoef(paper_sets[in_paper], rate[in_paper])[0, 1]:.3f} |")
+    print(
+        f"| successful sets, all topologies, per 160,000 (authors: {paper['successful_sets'].sum()}) "
+        f"| {rate.sum():.0f} |"
+    )
+    print(
+        f"| correlation of the authors' counts with lambda on their {len(paper)} topologies "
+        f"| {np.corrcoef(paper_sets[in_paper], rate[in_paper])[0, 1]:.3f} |"
+    )
     print(f"| topologies with lambda >= 2 / with P(>= 2 sets) >= 0.5 | {(rate >= 2).sum()} / {best.sum()} |")
-    print(f"| successful topologies of one 160,000-set search: mean (5-95%) | {draws.sum(1).mean():.1f} "
-          f"({np.percentile(draws.sum(1), 5):.0f}-{np.percentile(draws.sum(1), 95):.0f}) |")
-    print(f"| Jaccard of two independent 160,000-set searches: mean (5-95%) | {pairs.mean():.3f} "
-          f"({np.percentile(pairs, 5):.3f}-{np.percentile(pairs, 95):.3f}) |")
-    print(f"| Jaccard of one 160,000-set search with the authors' list: mean (5-95%) | {with_paper.mean():.3f} "
-          f"({np.percentile(with_paper, 5):.3f}-{np.percentile(with_paper, 95):.3f}) |")
-    print(f"| share of 160,000-set searches reaching Jaccard >= 0.8 with the authors' list "
-          f"| {(with_paper >= 0.8).mean():.4f} |")
-    print(f"| Jaccard of the best fixed list (P(>= 2 sets) >= 0.5) with the authors' list "
-          f"| {jaccard(best, in_paper):.3f} |")
-    print(f"| Jaccard of this search's own >= {MIN_SETS}-set list ({args.samples:,} sets) with the authors' "
-          f"| {jaccard(own_draw, in_paper):.3f} |")
+    print(
+        f"| successful topologies of one 160,000-set search: mean (5-95%) | {draws.sum(1).mean():.1f} "
+        f"({np.percentile(draws.sum(1), 5):.0f}-{np.percentile(draws.sum(1), 95):.0f}) |"
+    )
+    print(
+        f"| Jaccard of two independent 160,000-set searches: mean (5-95%) | {pairs.mean():.3f} "
+        f"({np.percentile(pairs, 5):.3f}-{np.percentile(pairs, 95):.3f}) |"
+    )
+    print(
+        f"| Jaccard of one 160,000-set search with the authors' list: mean (5-95%) | {with_paper.mean():.3f} "
+        f"({np.percentile(with_paper, 5):.3f}-{np.percentile(with_paper, 95):.3f}) |"
+    )
+    print(
+        f"| share of 160,000-set searches reaching Jaccard >= 0.8 with the authors' list "
+        f"| {(with_paper >= 0.8).mean():.4f} |"
+    )
+    print(
+        f"| Jaccard of the best fixed list (P(>= 2 sets) >= 0.5) with the authors' list "
+        f"| {jaccard(best, in_paper):.3f} |"
+    )
+    print(
+        f"| Jaccard of this search's own >= {MIN_SETS}-set list ({args.samples:,} sets) with the authors' "
+        f"| {jaccard(own_draw, in_paper):.3f} |"
+    )
 
 
 if __name__ == "__main__":

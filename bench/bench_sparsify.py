@@ -28,8 +28,21 @@ def run(args: list[str]) -> tuple[float, pd.DataFrame]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "grnsearch.cli", "sparsify", "adaptation", *args,
-                        "--out", str(out), "--quiet", "--no-figures"], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "grnsearch.cli",
+                "sparsify",
+                "adaptation",
+                *args,
+                "--out",
+                str(out),
+                "--quiet",
+                "--no-figures",
+            ],
+            check=True,
+        )
         return time.perf_counter() - start, pd.read_csv(out / "paths.csv")
 
 
@@ -38,15 +51,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     base = ["--seeds", "5", "--seed", str(args.seed)]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; command: python bench/bench_sparsify.py "
-          f"--seed {args.seed}\n")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores; command: python bench/bench_sparsify.py "
+        f"--seed {args.seed}\n"
+    )
     print("| command | wall time (s) | sparsest successful network per seed | expected motif |")
     print("|---|---|---|---|")
     for extra, expected in (([], (IFFL,)), (["--block", "I->g2"], NFBL)):
         for where in (["--workers", "2"], []):
             wall, paths = run(base + extra + where)
             hits = sum(t in expected for t in paths["topology"].fillna(""))
-            found = "; ".join(f"{s}: {t}" for s, t in zip(paths["seed"], paths["topology"].fillna("none")))
+            found = "; ".join(f"{s}: {t}" for s, t in zip(paths["seed"], paths["topology"].fillna("none"), strict=True))
             label = shlex.join(["grnsearch", "sparsify", "adaptation", *base, *extra, *where])
             print(f"| `{label}` | {wall:.1f} | {found} | {hits} of {len(paths)} |")
 

@@ -42,8 +42,10 @@ def main() -> None:
     paper = read_topology_table(PAPER, task.sources, task.genes)
     search = read_search(args.search) if args.search else None
 
-    print(f"Machine: {platform.platform()}; command: python bench/bench_study_init.py --seeds {args.seeds}"
-          f"{f' --search {args.search}' if args.search else ''}\n")
+    print(
+        f"Machine: {platform.platform()}; command: python bench/bench_study_init.py --seeds {args.seeds}"
+        f"{f' --search {args.search}' if args.search else ''}\n"
+    )
     extra = " | direct / within one link (our search)" if search else ""
     print(f"| training | converged | cutoff | distinct | direct / within one link (paper's list){extra} |")
     print("|---|---|---|---|---|" + ("---|" if search else ""))
@@ -51,9 +53,11 @@ def main() -> None:
         result = run_study(task, args.seeds, config=task.defaults.replace(**overrides))
         runs = [t for t, ok in zip(result.topologies, result.converged, strict=True) if ok and t.is_connected()]
         against_paper = compare_with_reference(runs, paper)
-        row = (f"| {label} | {int(result.converged.sum())} of {len(result.converged)} | {result.cutoff:.2g} | "
-               f"{against_paper.n_distinct} | {100 * against_paper.direct_probability:.1f}% / "
-               f"{100 * against_paper.compatible_probability:.1f}% |")
+        row = (
+            f"| {label} | {int(result.converged.sum())} of {len(result.converged)} | {result.cutoff:.2g} | "
+            f"{against_paper.n_distinct} | {100 * against_paper.direct_probability:.1f}% / "
+            f"{100 * against_paper.compatible_probability:.1f}% |"
+        )
         if search is not None:
             ours = compare([t.key() for t in runs], search)
             row += f" {100 * ours.direct_probability:.1f}% / {100 * ours.near_probability:.1f}% |"

@@ -39,8 +39,10 @@ def main() -> None:
 
     import jax
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"JAX {jax.__version__} with {jax.local_device_count()} host devices")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"JAX {jax.__version__} with {jax.local_device_count()} host devices"
+    )
     print(f"command: python bench/bench_training.py --models {n} --iterations {iters}\n")
     print("| what | wall time (s) | model-iterations / s |")
     print("|---|---|---|")

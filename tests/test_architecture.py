@@ -51,8 +51,10 @@ def test_every_module_belongs_to_a_layer(graph):
 
 def test_no_layer_imports_a_higher_one(graph):
     illegal = graph.find_illegal_dependencies_for_layers(layers=list(_layers()))
-    described = [f"{d.importer} -> {d.imported}: "
-                 + "; ".join(" -> ".join((*r.heads, *r.middle, *r.tails)) for r in d.routes) for d in illegal]
+    described = [
+        f"{d.importer} -> {d.imported}: " + "; ".join(" -> ".join((*r.heads, *r.middle, *r.tails)) for r in d.routes)
+        for d in illegal
+    ]
     assert not described, "upward imports:\n" + "\n".join(described)
 
 
@@ -80,7 +82,7 @@ def test_imports_are_at_module_level_unless_deferred_with_a_reason():
                 continue
             for inner in ast.walk(node):
                 if isinstance(inner, (ast.Import, ast.ImportFrom)):
-                    context = " ".join(lines[max(0, inner.lineno - 2): inner.end_lineno])
+                    context = " ".join(lines[max(0, inner.lineno - 2) : inner.end_lineno])
                     if DEFERRED_MARK not in context:
                         offenders.append(f"{path.relative_to(PACKAGE)}:{inner.lineno}")
     assert not offenders, f"imports inside functions without a 'deferred ...' reason: {offenders}"

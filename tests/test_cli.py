@@ -20,16 +20,24 @@ def run_cli(*args):
 
 def test_train_writes_run_directories_and_summary(tmp_path, capsys):
     out = tmp_path / "out"
-    code = run_cli("train", "adaptation", "--seeds", 2, "--seed", 7, "--iterations", 40, "--out", out,
-                   "--block", "g1->g1")
+    code = run_cli(
+        "train", "adaptation", "--seeds", 2, "--seed", 7, "--iterations", 40, "--out", out, "--block", "g1->g1"
+    )
     assert code == 0
     summary = pd.read_csv(out / "summary.csv")
     assert list(summary.columns) == ["seed", "loss", "sensitivity", "adaptation_error", "converged"]
     assert summary["seed"].tolist() == [7, 8]
     for seed in (7, 8):
         run = out / f"seed-{seed}"
-        for name in ("manifest.json", "params.eqx", "history.csv", "metrics.json",
-                     "figures/loss.png", "figures/response.svg", "figures/synthesis.png"):
+        for name in (
+            "manifest.json",
+            "params.eqx",
+            "history.csv",
+            "metrics.json",
+            "figures/loss.png",
+            "figures/response.svg",
+            "figures/synthesis.png",
+        ):
             assert (run / name).is_file(), name
         manifest = json.loads((run / "manifest.json").read_text())
         assert manifest["seed"] == seed
@@ -90,8 +98,22 @@ def test_non_empty_out_needs_overwrite(tmp_path, capsys):
     (tmp_path / "keep.txt").write_text("old results")
     assert run_cli("train", "adaptation", "--iterations", 5, "--seeds", 1, "--out", tmp_path) == 2
     assert "--overwrite" in capsys.readouterr().err
-    assert run_cli("train", "adaptation", "--iterations", 5, "--seeds", 1, "--out", tmp_path,
-                   "--overwrite", "--no-figures", "--quiet") == 0
+    assert (
+        run_cli(
+            "train",
+            "adaptation",
+            "--iterations",
+            5,
+            "--seeds",
+            1,
+            "--out",
+            tmp_path,
+            "--overwrite",
+            "--no-figures",
+            "--quiet",
+        )
+        == 0
+    )
     assert (tmp_path / "seed-0" / "manifest.json").is_file()
 
 
@@ -112,9 +134,13 @@ def test_interrupted_run_leaves_no_seed_directory(tmp_path, monkeypatch):
 
 
 def test_console_script_reports_errors_without_traceback():
-    proc = subprocess.run([sys.executable, "-m", "grnsearch.cli", "train", "nosuchtask"],
-                          capture_output=True, text=True, check=False,
-                          env={**os.environ, "JAX_PLATFORMS": "cpu"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "grnsearch.cli", "train", "nosuchtask"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "JAX_PLATFORMS": "cpu"},
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("grnsearch: error: unknown task")
     assert "Traceback" not in proc.stderr

@@ -55,15 +55,35 @@ def test_oscillation_topology_passes_the_screen_and_a_feedforward_one_fails():
 
 def test_hill_check_cli_writes_sbml_antimony_and_figure(tmp_path, capsys):
     run_root = tmp_path / "runs"
-    assert main(["train", "adaptation", "--seeds", "1", "--iterations", "300", "--out", str(run_root),
-                 "--quiet", "--no-figures"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "adaptation",
+                "--seeds",
+                "1",
+                "--iterations",
+                "300",
+                "--out",
+                str(run_root),
+                "--quiet",
+                "--no-figures",
+            ]
+        )
+        == 0
+    )
     run = run_root / "seed-0"
     code = main(["hill-check", str(run), "--topology", IFFL])
     out = capsys.readouterr().out
     assert code == 0 and "performs the task adaptation" in out
     hill = run / "hill"
-    assert sorted(p.name for p in hill.iterdir()) == ["hill_check.json", "hill_model.antimony", "hill_model.xml",
-                                                      "hill_vs_rnn.png", "hill_vs_rnn.svg"]
+    assert sorted(p.name for p in hill.iterdir()) == [
+        "hill_check.json",
+        "hill_model.antimony",
+        "hill_model.xml",
+        "hill_vs_rnn.png",
+        "hill_vs_rnn.svg",
+    ]
     record = json.loads((hill / "hill_check.json").read_text())
     assert record["performs_task"] and record["topology"] == IFFL
     doc = libsbml.readSBMLFromFile(str(hill / "hill_model.xml"))
@@ -111,8 +131,9 @@ def test_compare_counts_and_probability_mass(tmp_path):
 def test_compare_cli_on_directories(tmp_path, capsys):
     study = tmp_path / "study"
     study.mkdir()
-    pd.DataFrame({"seed": [0, 1, 2], "converged": [True, True, False], "topology": [ROBUST, ROBUST, ""],
-                  "n_links": [6, 6, 0]}).to_csv(study / "study.csv", index=False)
+    pd.DataFrame(
+        {"seed": [0, 1, 2], "converged": [True, True, False], "topology": [ROBUST, ROBUST, ""], "n_links": [6, 6, 0]}
+    ).to_csv(study / "study.csv", index=False)
     (study / "summary.json").write_text(json.dumps({"task": "oscillation"}))
     search_dir = tmp_path / "search"
     search_dir.mkdir()
@@ -132,13 +153,33 @@ def test_compare_cli_on_directories(tmp_path, capsys):
 
     # strengths of ROBUST whose g1->g1 is weak: cut again at 5e-4 the runs lose that link
     strengths = np.full((3, 4, 2), 1e-5)
-    for (src, tgt), value in {(0, 1): 0.01, (1, 0): 0.02, (2, 0): 3e-4, (2, 1): -0.01, (3, 0): 0.02,
-                              (3, 1): 0.005}.items():
+    for (src, tgt), value in {
+        (0, 1): 0.01,
+        (1, 0): 0.02,
+        (2, 0): 3e-4,
+        (2, 1): -0.01,
+        (3, 0): 0.02,
+        (3, 1): 0.005,
+    }.items():
         strengths[:, src, tgt] = value
     table = ensemble_strength_table([0, 1, 2], [True, True, False], strengths, OSC.sources, OSC.genes)
     table.to_csv(study / "strengths.csv", index=False)
-    assert main(["compare", str(study), str(search_dir), "--cutoff", "5e-4", "--out", str(tmp_path / "cut"),
-                 "--quiet", "--no-figures"]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                str(study),
+                str(search_dir),
+                "--cutoff",
+                "5e-4",
+                "--out",
+                str(tmp_path / "cut"),
+                "--quiet",
+                "--no-figures",
+            ]
+        )
+        == 0
+    )
     rows = pd.read_csv(tmp_path / "cut" / "topologies.csv").set_index("topology")
     assert rows.loc["I1->g2:+ I2->g1:+ g1->g2:- g2->g1:+ g2->g2:+", "rnn_runs"] == 2
     assert rows.loc[ROBUST, "rnn_runs"] == 0

@@ -10,14 +10,15 @@ from grnsearch.dynamics.simulate import simulate
 
 
 def make_model(arch: str, seed: int = 0) -> GeneNetworkModel:
-    return GeneNetworkModel.init(n_genes=2, n_inputs=1, hidden=(5, 4), arch=arch,
-                                 fixed_initial=(0.4, None), key=jax.random.PRNGKey(seed))
+    return GeneNetworkModel.init(
+        n_genes=2, n_inputs=1, hidden=(5, 4), arch=arch, fixed_initial=(0.4, None), key=jax.random.PRNGKey(seed)
+    )
 
 
 def mlp_by_hand(model: GeneNetworkModel, x: np.ndarray, net: int) -> np.ndarray:
     """Plain NumPy forward pass of net ``net`` (ReLU hidden layers, linear output)."""
     h = x
-    for i, (w, b) in enumerate(zip(model.weights, model.biases)):
+    for i, (w, b) in enumerate(zip(model.weights, model.biases, strict=False)):
         h = h @ np.asarray(w[net]) + np.asarray(b[net])
         if i < len(model.weights) - 1:
             h = np.maximum(h, 0.0)
@@ -55,8 +56,7 @@ def test_initial_state_keeps_fixed_values_and_trains_free_ones():
 
 
 def test_normal_initialisation_and_uniform_free_starts():
-    kwargs = {"n_genes": 3, "n_inputs": 2, "hidden": (64, 64), "arch": "per-gene",
-              "fixed_initial": (0.1, None, None)}
+    kwargs = {"n_genes": 3, "n_inputs": 2, "hidden": (64, 64), "arch": "per-gene", "fixed_initial": (0.1, None, None)}
     glorot = GeneNetworkModel.init(**kwargs, key=jax.random.PRNGKey(0))
     assert all(float(jnp.abs(b).max()) == 0.0 for b in glorot.biases)
     assert np.all(np.asarray(glorot.free_initial) == 0.0)

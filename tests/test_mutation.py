@@ -85,8 +85,12 @@ def test_auto_cutoff_with_few_runs_is_relative(short_ensemble):
 
 def test_mutate_cli_writes_exports(tmp_path, capsys):
     out = tmp_path / "train"
-    assert cli.main(["train", "adaptation", "--seeds", "3", "--iterations", "200", "--out", str(out),
-                     "--quiet", "--no-figures"]) == 0
+    assert (
+        cli.main(
+            ["train", "adaptation", "--seeds", "3", "--iterations", "200", "--out", str(out), "--quiet", "--no-figures"]
+        )
+        == 0
+    )
     runs = [str(out / f"seed-{k}") for k in range(3)]
     assert cli.main(["mutate", *runs, "--lam", "0.5", "--mode", "derivative"]) == 0
     printed = capsys.readouterr().out
@@ -100,9 +104,12 @@ def test_mutate_cli_writes_exports(tmp_path, capsys):
     assert list(edges.columns) == ["source", "target", "sign", "strength"]
     cutoff = record["cutoff"]
     present = [(s, t) for s in links.index for t in links.columns if abs(links.loc[s, t]) > cutoff]
-    assert list(zip(edges["source"], edges["target"])) == present
+    assert list(zip(edges["source"], edges["target"], strict=False)) == present
     assert np.all(np.sign(edges["strength"]) == edges["sign"])
-    key = " ".join(f"{s}->{t}:{'+' if v > 0 else '-'}" for s, t, v in zip(edges["source"], edges["target"], edges["sign"]))
+    key = " ".join(
+        f"{s}->{t}:{'+' if v > 0 else '-'}"
+        for s, t, v in zip(edges["source"], edges["target"], edges["sign"], strict=False)
+    )
     assert record["key"] == key
     graph = nx.read_graphml(run / "network.graphml")
     assert set(graph.edges) == set(present)

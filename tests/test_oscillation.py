@@ -17,7 +17,7 @@ from grnsearch.training.ensemble import concat_ensembles
 
 def test_triangle_wave_matches_the_paper():
     wave = triangle_wave(np.arange(31))
-    np.testing.assert_allclose(wave[:16], [0, .2, .4, .6, .8, 1, .8, .6, .4, .2, 0, 0, 0, 0, 0, 0], atol=1e-6)
+    np.testing.assert_allclose(wave[:16], [0, 0.2, 0.4, 0.6, 0.8, 1, 0.8, 0.6, 0.4, 0.2, 0, 0, 0, 0, 0, 0], atol=1e-6)
     np.testing.assert_allclose(wave[15:31], wave[:16], atol=1e-6)
 
 
@@ -37,8 +37,13 @@ def test_oscillation_conditions_and_criterion():
     assert float(cond.targets[1, 5, 0]) == pytest.approx(1.0)  # state after step 6 peaks
     good = {"peak_to_trough": 0.6, "period": 3.1, "plateau": 0.75, "basal": 0.12}
     assert task.success(good)
-    for change in ({"peak_to_trough": 0.45}, {"period": 3.7}, {"period": float("nan")},
-                   {"plateau": 0.65}, {"basal": 0.2}):
+    for change in (
+        {"peak_to_trough": 0.45},
+        {"period": 3.7},
+        {"period": float("nan")},
+        {"plateau": 0.65},
+        {"basal": 0.2},
+    ):
         assert not task.success({**good, **change}), change
     inputs, dt = task.mutation_conditions()
     assert inputs.shape == (4, 120, 2) and np.all(inputs[:, :60] == 0) and dt == 0.2
@@ -61,8 +66,7 @@ def test_two_gene_task_initialises_as_the_authors_and_three_gene_as_glorot():
 
 
 def test_degeneracy_share_of_the_most_frequent_topologies():
-    table = pd.DataFrame({"topology": list("abcdefghij"), "n_links": 4,
-                          "count": [40, 20, 10, 10, 5, 5, 4, 3, 2, 1]})
+    table = pd.DataFrame({"topology": list("abcdefghij"), "n_links": 4, "count": [40, 20, 10, 10, 5, 5, 4, 3, 2, 1]})
     table["probability"] = table["count"] / table["count"].sum()
     spread = statistics.degeneracy(table)
     assert spread["distinct_topologies"] == 10 and spread["top_topologies"] == 3
@@ -79,8 +83,9 @@ def test_concatenated_ensembles_keep_seed_order(adaptation_task):
 
 
 def test_study_cli_writes_tables(tmp_path, capsys):
-    code = cli.main(["study", "oscillation", "--seeds", "4", "--iterations", "60", "--out", str(tmp_path),
-                     "--cutoff", "1e-3"])
+    code = cli.main(
+        ["study", "oscillation", "--seeds", "4", "--iterations", "60", "--out", str(tmp_path), "--cutoff", "1e-3"]
+    )
     assert code == 0
     table = pd.read_csv(tmp_path / "study.csv")
     assert list(table.columns[:4]) == ["seed", "converged", "topology", "n_links"]

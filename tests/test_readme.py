@@ -14,13 +14,14 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 # README text -> the same call at test size (sparsify keeps its training length: the example reads
 # the path's last success, and a fully connected adaptation network needs the default to learn)
+SPARSIFY = 'sparsify(task, seeds=5, blocked=[("I", "g2")], distribution=Distribution(workers=2))'
+SEARCH = 'run_search(task, samples=160_000, out="runs/search")'
 SMALLER = {
     'grnsearch.train(task, seeds=8, arch="shared")': 'grnsearch.train(task, seeds=3, arch="shared", iterations=30)',
-    'sparsify(task, seeds=5, blocked=[("I", "g2")], distribution=Distribution(workers=2))':
-        'sparsify(task, seeds=2, blocked=[("I", "g2")], distribution=Distribution(workers=2), '
-        'settings=__import__("grnsearch.readout", fromlist=["x"]).SparsifySettings(restarts=1, max_steps=1))',
-    'run_search(task, samples=160_000, out="runs/search")':
-        'run_search(task, samples=2_000, out="runs/search", topology_indices=range(0, 2304, 150))',
+    SPARSIFY: SPARSIFY.replace("seeds=5", "seeds=2").replace(
+        "))", '), settings=__import__("grnsearch.readout").readout.SparsifySettings(restarts=1, max_steps=1))'
+    ),
+    SEARCH: SEARCH.replace("160_000", "2_000").replace(")", ", topology_indices=range(0, 2304, 150))"),
     "run_study(task, 200)": "run_study(task, 4, iterations=30)",
 }
 

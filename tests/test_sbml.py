@@ -5,20 +5,18 @@ import math
 import numpy as np
 import pytest
 
-from grnsearch.errors import GrnsearchError
 from grnsearch.dynamics.hill import HillModel
+from grnsearch.errors import GrnsearchError
 from grnsearch.io.sbml import to_antimony, to_sbml, write_hill_exports
 from grnsearch.network.topology import Topology
 
 libsbml = pytest.importorskip("libsbml")
 
 IFFL = ("I->g1:+ I->g2:+ g2->g1:-", ("I", "g1", "g2"), ("g1", "g2"))
-OSCILLATOR = ("I1->g2:+ I2->g1:+ g1->g1:+ g1->g2:- g2->g1:+ g2->g2:+",
-              ("I1", "I2", "g1", "g2"), ("g1", "g2"))
+OSCILLATOR = ("I1->g2:+ I2->g1:+ g1->g1:+ g1->g2:- g2->g1:+ g2->g2:+", ("I1", "I2", "g1", "g2"), ("g1", "g2"))
 
 
-def hill_model(key: str, sources: tuple[str, ...], genes: tuple[str, ...],
-               n: float = 2.0) -> HillModel:
+def hill_model(key: str, sources: tuple[str, ...], genes: tuple[str, ...], n: float = 2.0) -> HillModel:
     """A model whose K and b differ on every link (and differ from each other)."""
     shape = (len(sources), len(genes))
     K = 0.35 + 0.17 * np.arange(shape[0] * shape[1]).reshape(shape)
@@ -40,8 +38,11 @@ def read(text: str):
 
 
 def error_messages(doc) -> list[str]:
-    return [doc.getError(i).getMessage() for i in range(doc.getNumErrors())
-            if doc.getError(i).getSeverity() >= libsbml.LIBSBML_SEV_ERROR]
+    return [
+        doc.getError(i).getMessage()
+        for i in range(doc.getNumErrors())
+        if doc.getError(i).getSeverity() >= libsbml.LIBSBML_SEV_ERROR
+    ]
 
 
 def values_of(sbml_model) -> dict[str, float]:
@@ -78,7 +79,11 @@ def test_sbml_document_is_valid_and_has_the_specified_elements(model):
     m = doc.getModel()
     assert m.getId() == "hill_test"
     assert (m.getSubstanceUnits(), m.getTimeUnits(), m.getVolumeUnits(), m.getExtentUnits()) == (
-        "mole", "second", "litre", "mole")
+        "mole",
+        "second",
+        "litre",
+        "mole",
+    )
     assert model.topology.key() in m.getNotesString().replace("&gt;", ">")
 
     assert m.getNumCompartments() == 1
@@ -122,8 +127,11 @@ def test_sbml_rates_match_the_hill_model(model, seed):
     rng = np.random.default_rng(seed)
     x = rng.uniform(0.05, 2.0, len(model.sources))
     state = dict(zip(model.sources, x, strict=True))
-    doc = read(to_sbml(model, input_values={i: state[i] for i in model.inputs},
-                       initial_values={g: state[g] for g in model.genes}))
+    doc = read(
+        to_sbml(
+            model, input_values={i: state[i] for i in model.inputs}, initial_values={g: state[g] for g in model.genes}
+        )
+    )
     m = doc.getModel()
     values = values_of(m)
     f = model.synthesis(x)
@@ -151,8 +159,7 @@ def test_gene_with_only_repressors_has_no_synthesis_reaction():
     doc.checkConsistency()
     assert error_messages(doc) == []
     m = doc.getModel()
-    assert sorted(r.getId() for r in m.getListOfReactions()) == [
-        "degradation_g1", "degradation_g2", "synthesis_g1"]
+    assert sorted(r.getId() for r in m.getListOfReactions()) == ["degradation_g1", "degradation_g2", "synthesis_g1"]
     assert m.getParameter("K_g1_g2") is not None and m.getParameter("b_g1_g2") is None
     # g1 regulates only itself, and a product is not listed again as a modifier
     assert m.getReaction("synthesis_g1").getNumModifiers() == 0
@@ -182,7 +189,8 @@ def test_antimony_text_loads_and_converts_to_the_same_model(model):
         expected = rate(reaction, direct_values)
         assert rate(other, converted_values) == pytest.approx(expected, rel=1e-12)
     assert {p.getId(): p.getUnits() for p in converted.getListOfParameters()} == {
-        p.getId(): p.getUnits() for p in direct.getListOfParameters()}
+        p.getId(): p.getUnits() for p in direct.getListOfParameters()
+    }
 
 
 def test_write_hill_exports_writes_exactly_the_two_files(tmp_path):

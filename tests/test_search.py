@@ -8,16 +8,16 @@ import pandas as pd
 import pytest
 
 from grnsearch import tasks
+from grnsearch.cli import main
+from grnsearch.config import Distribution
 from grnsearch.dynamics import hill
+from grnsearch.errors import GrnsearchError
 from grnsearch.hillsearch import screen, space
 from grnsearch.io.search_dir import read_search
+from grnsearch.network.topology import Topology
 from grnsearch.tasks.hill_screen import OscillationScreen
-from grnsearch.config import Distribution
 from grnsearch.workflows import search as search_workflow
 from grnsearch.workflows.search import run_search
-from grnsearch.cli import main
-from grnsearch.errors import GrnsearchError
-from grnsearch.network.topology import Topology
 
 SOURCES, GENES = ("I1", "I2", "g1", "g2"), ("g1", "g2")
 ROBUST = "I1->g2:+ I2->g1:+ g1->g1:+ g1->g2:- g2->g1:+ g2->g2:+"
@@ -27,12 +27,16 @@ def test_fast_screen_agrees_with_simulated_trajectories():
     paper = OscillationScreen()
 
     def reference(topology, K, b):
-        one = lambda k, b_: screen.trajectory_success(paper, screen.screen_trajectories(paper, topology, k, b_))
+        def one(k, b_):
+            return screen.trajectory_success(paper, screen.screen_trajectories(paper, topology, k, b_))
+
         return np.asarray(jax.jit(jax.vmap(one))(K, b))
 
     total = 0
-    for key in ("I1->g2:+ I2->g1:+ g1->g1:+ g1->g2:- g2->g1:+ g2->g2:+",
-                "I1->g2:+ I2->g2:- g1->g1:+ g1->g2:- g2->g1:+ g2->g2:+"):
+    for key in (
+        "I1->g2:+ I2->g1:+ g1->g1:+ g1->g2:- g2->g1:+ g2->g2:+",
+        "I1->g2:+ I2->g2:- g1->g1:+ g1->g2:- g2->g1:+ g2->g2:+",
+    ):
         topology = Topology.from_key(key, SOURCES, GENES)
         K, b = hill.sample_parameters(jax.random.PRNGKey(3), 40_000, topology.signs.shape)
         fast = screen.screen_sets(topology.signs, K, b)
@@ -64,12 +68,12 @@ def _subset() -> list[int]:
 def test_interrupted_search_resumes_to_the_same_table(tmp_path, monkeypatch):
     task = tasks.get("oscillation")
     subset = _subset()
-    whole = run_search(task, samples=20_000, seed=5, out=tmp_path / "whole", topology_indices=subset,
-                       chunk_size=2)
+    whole = run_search(task, samples=20_000, seed=5, out=tmp_path / "whole", topology_indices=subset, chunk_size=2)
     robust = whole.table.set_index("topology").loc[ROBUST]
     assert robust["successful_sets"] >= 2 and robust["succeeds"]
-    assert whole.table["n_links"].tolist() == [Topology.from_key(k, SOURCES, GENES).n_links
-                                                for k in whole.table["topology"]]
+    assert whole.table["n_links"].tolist() == [
+        Topology.from_key(k, SOURCES, GENES).n_links for k in whole.table["topology"]
+    ]
     expected = (tmp_path / "whole" / "search.csv").read_text()
 
     calls = {"n": 0}
@@ -95,8 +99,16 @@ def test_interrupted_search_resumes_to_the_same_table(tmp_path, monkeypatch):
         run_search(task, samples=10_000, seed=5, out=out, topology_indices=subset, chunk_size=2, resume=True)
 
     monkeypatch.setattr(search_workflow, "count_chunk", real)
-    resumed = run_search(task, samples=20_000, seed=5, out=out, topology_indices=subset, chunk_size=2,
-                         resume=True, distribution=Distribution(workers=2))
+    resumed = run_search(
+        task,
+        samples=20_000,
+        seed=5,
+        out=out,
+        topology_indices=subset,
+        chunk_size=2,
+        resume=True,
+        distribution=Distribution(workers=2),
+    )
     assert (out / "search.csv").read_text() == expected
     assert json.loads((out / "search.json").read_text())["complete"]
     read = read_search(out)

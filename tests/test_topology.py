@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grnsearch.io import tables
-from grnsearch.readout import statistics
 from grnsearch.errors import GrnsearchError
+from grnsearch.io import tables
 from grnsearch.network.topology import Topology
+from grnsearch.readout import statistics
 
 DATA = Path(__file__).parent / "data" / "shen2021_oscillation"
 OSC_SOURCES = ("I1", "I2", "g1", "g2")

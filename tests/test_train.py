@@ -7,8 +7,8 @@ import pytest
 
 import grnsearch
 from grnsearch.config import TrainConfig
-from grnsearch.errors import GrnsearchError
 from grnsearch.dynamics.simulate import simulate
+from grnsearch.errors import GrnsearchError
 from grnsearch.tasks.adaptation import pulse
 from grnsearch.tasks.base import Conditions
 from grnsearch.training.loop import _chunk_length
@@ -29,7 +29,9 @@ def test_adaptation_conditions(adaptation_task):
     np.testing.assert_allclose(np.asarray(cond.inputs[:2, :, 0]), [[0.1] * 40, [1.0] * 40])
     np.testing.assert_allclose(np.asarray(cond.targets[0, :, 0]), 0.4)
     np.testing.assert_allclose(np.asarray(cond.targets[1, :, 0]), 0.4 + np.asarray(pulse(np.arange(1, 41))), rtol=1e-6)
-    np.testing.assert_allclose(np.asarray(cond.targets[2, :, 0]), 0.4 + u * np.asarray(pulse(np.arange(1, 41))), rtol=1e-5)
+    np.testing.assert_allclose(
+        np.asarray(cond.targets[2, :, 0]), 0.4 + u * np.asarray(pulse(np.arange(1, 41))), rtol=1e-5
+    )
     other = adaptation_task.conditions(jax.random.PRNGKey(6))
     assert float(other.inputs[2, 0, 0]) != u  # redrawn from the key
     np.testing.assert_array_equal(np.asarray(cond.stationary), [1.0, 0.0, 0.0])

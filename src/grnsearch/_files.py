@@ -18,8 +18,19 @@ from typing import Any
 
 import numpy as np
 
-DEPENDENCIES = ("jax", "jaxlib", "equinox", "optax", "diffrax", "numpy", "pandas", "matplotlib",
-                "networkx", "dask", "python-libsbml")
+DEPENDENCIES = (
+    "jax",
+    "jaxlib",
+    "equinox",
+    "optax",
+    "diffrax",
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "networkx",
+    "dask",
+    "python-libsbml",
+)
 
 
 def _umask() -> int:

@@ -69,15 +69,15 @@ class TrainConfig:
         _choice(self.optimizer, OPTIMIZERS, "optimizer", "optimizer")
         _choice(self.solver, SOLVERS, "solver", "solver")
         if not isinstance(self.iterations, int) or self.iterations <= 0:
-            raise GrnsearchError(f"must be a positive whole number, got {self.iterations!r}",
-                                 parameter="iterations")
+            raise GrnsearchError(f"must be a positive whole number, got {self.iterations!r}", parameter="iterations")
         if not self.learning_rate > 0:
             raise GrnsearchError(f"must be positive, got {self.learning_rate!r}", parameter="learning_rate")
         if not self.noise >= 0:
             raise GrnsearchError(f"must be zero or positive, got {self.noise!r}", parameter="noise")
         if self.noise > 0 and self.solver == "ode":
-            raise GrnsearchError("noise on f needs the euler solver; drop the noise or use solver euler",
-                                 parameter="noise")
+            raise GrnsearchError(
+                "noise on f needs the euler solver; drop the noise or use solver euler", parameter="noise"
+            )
         if not self.hidden or any(h <= 0 for h in self.hidden):
             raise GrnsearchError(f"hidden layer sizes must be positive, got {self.hidden!r}", parameter="hidden")
 
@@ -102,7 +102,6 @@ class TrainConfig:
         return cls(**d)
 
 
-
 AUTO = "auto"
 
 
@@ -125,8 +124,9 @@ class ReadoutSettings:
     def validate(self) -> None:
         """Raise GrnsearchError naming the first setting that cannot work."""
         if not isinstance(self.lam, (int, float)) or not 0.0 <= self.lam < 1.0:
-            raise GrnsearchError(f"{self.lam} is outside [0, 1): use 0 for a knockout or e.g. 0.9 for a "
-                                 "knockdown", parameter="lam")
+            raise GrnsearchError(
+                f"{self.lam} is outside [0, 1): use 0 for a knockout or e.g. 0.9 for a knockdown", parameter="lam"
+            )
         _choice(self.mode, MODES, "mode", "mutation mode")
         if self.cutoff != AUTO and not (isinstance(self.cutoff, (int, float)) and self.cutoff >= 0):
             raise GrnsearchError(f"{self.cutoff!r}: give a non-negative number or 'auto'", parameter="cutoff")

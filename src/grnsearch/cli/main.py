@@ -20,8 +20,9 @@ EXIT_INTERRUPTED = 130
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``grnsearch`` command."""
-    parser = argparse.ArgumentParser(prog="grnsearch",
-                                     description="Find gene regulatory network topologies for a biological function.")
+    parser = argparse.ArgumentParser(
+        prog="grnsearch", description="Find gene regulatory network topologies for a biological function."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.add_parser(sub)

@@ -16,12 +16,30 @@ from grnsearch.tasks.base import Task
 
 # library parameter -> the flag (or argument) that sets it
 FLAGS: dict[str, str] = {
-    "arch": "--arch", "init": "--init", "init_std": "--init-std", "free_start": "--free-start",
-    "iterations": "--iterations", "noise": "--noise", "solver": "--solver", "blocked": "--block",
-    "seeds": "--seeds", "lam": "--lam", "mode": "--mode", "cutoff": "--cutoff", "tries": "--tries",
-    "restarts": "--restarts", "protect_inputs": "--protect-inputs", "workers": "--workers",
-    "scheduler": "--scheduler", "samples": "--samples", "resume": "--resume", "out": "--out",
-    "overwrite": "--overwrite", "topology": "--topology", "n": "--n", "task": "TASK",
+    "arch": "--arch",
+    "init": "--init",
+    "init_std": "--init-std",
+    "free_start": "--free-start",
+    "iterations": "--iterations",
+    "noise": "--noise",
+    "solver": "--solver",
+    "blocked": "--block",
+    "seeds": "--seeds",
+    "lam": "--lam",
+    "mode": "--mode",
+    "cutoff": "--cutoff",
+    "tries": "--tries",
+    "restarts": "--restarts",
+    "protect_inputs": "--protect-inputs",
+    "workers": "--workers",
+    "scheduler": "--scheduler",
+    "samples": "--samples",
+    "resume": "--resume",
+    "out": "--out",
+    "overwrite": "--overwrite",
+    "topology": "--topology",
+    "n": "--n",
+    "task": "TASK",
 }
 
 
@@ -82,28 +100,46 @@ def add_task_options(p: argparse.ArgumentParser, seeds: int, what: str, iteratio
     """TASK, the seeds and the model settings of train, sparsify and study."""
     p.add_argument("task", metavar="TASK", help=f"task name: {', '.join(tasks.names())}")
     p.add_argument("--seeds", type=positive_int, default=seeds, help=f"number of {what} (default {seeds})")
-    p.add_argument("--seed", type=whole_number, default=0, help="first seed; the others follow as seed+1, ... (default 0)")
+    p.add_argument(
+        "--seed", type=whole_number, default=0, help="first seed; the others follow as seed+1, ... (default 0)"
+    )
     p.add_argument("--arch", choices=ARCHITECTURES, default=None, help="MLP architecture (default: the task's)")
     p.add_argument("--iterations", type=positive_int, default=None, help=iterations_help)
-    p.add_argument("--init", choices=INITS, default=None,
-                   help="weight initialisation: glorot (uniform weights, zero biases) or normal (weights and "
-                        "biases from a truncated normal, the authors' code) (default: the task's)")
+    p.add_argument(
+        "--init",
+        choices=INITS,
+        default=None,
+        help="weight initialisation: glorot (uniform weights, zero biases) or normal (weights and "
+        "biases from a truncated normal, the authors' code) (default: the task's)",
+    )
     p.add_argument("--init-std", type=float, default=None, help="standard deviation of --init normal (default 0.1)")
-    p.add_argument("--free-start", choices=FREE_STARTS, default=None,
-                   help="start of the genes the task leaves free: zero or uniform in [0, 1) (default: the task's)")
+    p.add_argument(
+        "--free-start",
+        choices=FREE_STARTS,
+        default=None,
+        help="start of the genes the task leaves free: zero or uniform in [0, 1) (default: the task's)",
+    )
 
 
 def model_options(args: argparse.Namespace) -> dict[str, Any]:
     """The training settings shared by train, sparsify and study (None keeps the task's)."""
-    return {"arch": args.arch, "iterations": args.iterations, "init": args.init, "init_std": args.init_std,
-            "free_start": args.free_start}
+    return {
+        "arch": args.arch,
+        "iterations": args.iterations,
+        "init": args.init,
+        "init_std": args.init_std,
+        "free_start": args.free_start,
+    }
 
 
 def add_distribution_options(p: argparse.ArgumentParser, what: str) -> None:
     """--workers and --scheduler."""
-    p.add_argument("--workers", type=positive_int, default=None, help=f"run {what} on a local Dask cluster of N processes")
-    p.add_argument("--scheduler", default=None, metavar="ADDR",
-                   help=f"run {what} on an existing Dask scheduler (tcp://host:port)")
+    p.add_argument(
+        "--workers", type=positive_int, default=None, help=f"run {what} on a local Dask cluster of N processes"
+    )
+    p.add_argument(
+        "--scheduler", default=None, metavar="ADDR", help=f"run {what} on an existing Dask scheduler (tcp://host:port)"
+    )
 
 
 def distribution(args: argparse.Namespace) -> Distribution:

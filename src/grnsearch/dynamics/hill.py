@@ -57,16 +57,24 @@ class HillDynamics(AbstractDynamics):
     n: float = eqx.field(static=True, default=2.0)
 
     @classmethod
-    def of(cls, topology: Topology, K: Any, b: Any, *, fixed_initial: tuple[float | None, ...] | None = None,
-           free_initial: Any = None, n: float = 2.0) -> HillDynamics:
+    def of(
+        cls,
+        topology: Topology,
+        K: Any,
+        b: Any,
+        *,
+        fixed_initial: tuple[float | None, ...] | None = None,
+        free_initial: Any = None,
+        n: float = 2.0,
+    ) -> HillDynamics:
         """From plain K and b (vmap-friendly); by default every start is free, at 0.1."""
         genes = len(topology.genes)
         fixed = (None,) * genes if fixed_initial is None else tuple(fixed_initial)
-        free = (jnp.full((sum(v is None for v in fixed),), 0.1) if free_initial is None
-                else jnp.asarray(free_initial))
+        free = jnp.full((sum(v is None for v in fixed),), 0.1) if free_initial is None else jnp.asarray(free_initial)
         signs = tuple(tuple(int(v) for v in row) for row in topology.signs)
-        return cls(jnp.log(jnp.asarray(K, jnp.float32)), jnp.log(jnp.asarray(b, jnp.float32)), jnp.log(free),
-                   signs, fixed, n)
+        return cls(
+            jnp.log(jnp.asarray(K, jnp.float32)), jnp.log(jnp.asarray(b, jnp.float32)), jnp.log(free), signs, fixed, n
+        )
 
     def synthesis(self, g: jax.Array, inputs: jax.Array, link_scale: jax.Array | None = None) -> jax.Array:
         """Hill synthesis rates (n_genes,); ``link_scale`` scales each source per target."""
@@ -121,28 +129,42 @@ class HillModel:
 
     def synthesis(self, x: np.ndarray) -> np.ndarray:
         """Synthesis rates f (n_genes,) at source values ``x`` = [inputs, genes]."""
-        return np.asarray(hill_synthesis(jnp.asarray(x, jnp.float32), jnp.asarray(self.topology.signs),
-                                         jnp.asarray(self.K, jnp.float32),
-                                         jnp.asarray(self.b, jnp.float32), self.n))
+        return np.asarray(
+            hill_synthesis(
+                jnp.asarray(x, jnp.float32),
+                jnp.asarray(self.topology.signs),
+                jnp.asarray(self.K, jnp.float32),
+                jnp.asarray(self.b, jnp.float32),
+                self.n,
+            )
+        )
 
     def simulate(self, inputs: np.ndarray, dt: float, start: np.ndarray) -> np.ndarray:
         """Euler trajectories (conditions, steps + 1, n_genes), starting row included, for inputs
         (conditions, steps, n_inputs)."""
         dynamics = HillDynamics.of(self.topology, self.K, self.b, n=self.n)
-        return np.asarray(simulate(dynamics, jnp.asarray(inputs, jnp.float32), dt,
-                                   initial_state=jnp.asarray(start, jnp.float32)))
+        return np.asarray(
+            simulate(dynamics, jnp.asarray(inputs, jnp.float32), dt, initial_state=jnp.asarray(start, jnp.float32))
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: topology key, sources, genes, n, and K and b per present link."""
         present = self.topology.signs != 0
         links = {
             format_link(self.sources[i], self.genes[j]): {
-                "sign": int(self.topology.signs[i, j]), "K": float(self.K[i, j]), "b": float(self.b[i, j])
+                "sign": int(self.topology.signs[i, j]),
+                "K": float(self.K[i, j]),
+                "b": float(self.b[i, j]),
             }
             for i, j in zip(*np.nonzero(present), strict=True)
         }
-        return {"topology": self.topology.key(), "sources": list(self.sources), "genes": list(self.genes),
-                "n": self.n, "links": links}
+        return {
+            "topology": self.topology.key(),
+            "sources": list(self.sources),
+            "genes": list(self.genes),
+            "n": self.n,
+            "links": links,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> HillModel:
@@ -162,4 +184,3 @@ def sample_parameters(key: jax.Array, n_sets: int, shape: tuple[int, int]) -> tu
     """K and b for ``n_sets`` parameter sets, every entry drawn from Exp(1)."""
     k_key, b_key = jax.random.split(key)
     return (jax.random.exponential(k_key, (n_sets, *shape)), jax.random.exponential(b_key, (n_sets, *shape)))
-

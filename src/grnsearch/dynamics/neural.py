@@ -32,8 +32,9 @@ from grnsearch.config import ARCHITECTURES, FREE_STARTS
 from grnsearch.dynamics.base import AbstractDynamics
 
 
-def _init_layer(key: jax.Array, n_nets: int, n_in: int, n_out: int,
-                init_std: float | None) -> tuple[jax.Array, jax.Array]:
+def _init_layer(
+    key: jax.Array, n_nets: int, n_in: int, n_out: int, init_std: float | None
+) -> tuple[jax.Array, jax.Array]:
     """Weights and biases of one layer stacked over ``n_nets`` nets: Glorot-uniform weights and
     zero biases (``init_std`` None), or both from a normal truncated at +-2 ``init_std``."""
     if init_std is None:
@@ -84,12 +85,15 @@ class GeneNetworkModel(AbstractDynamics):
         n_nets, n_out = (n_genes, 1) if arch == "per-gene" else (1, n_genes)
         sizes = (n_inputs + n_genes, *hidden, n_out)
         keys = jax.random.split(key, len(sizes) - 1)
-        layers = [_init_layer(k, n_nets, a, b, init_std) for k, a, b in zip(keys, sizes[:-1], sizes[1:])]
+        layers = [_init_layer(k, n_nets, a, b, init_std) for k, a, b in zip(keys, sizes[:-1], sizes[1:], strict=False)]
         n_free = sum(v is None for v in fixed_initial)
         # starting low makes the free gene of adaptation take the up-regulated role
         # (I -> g2 -| g1) in ~30 of 32 seeds, against ~23 of 32 with random starts in (0.1, 0.9)
-        free_initial = (jnp.zeros((n_free,)) if free_start == "zero"
-                        else jax.random.uniform(jax.random.fold_in(key, len(sizes)), (n_free,)))
+        free_initial = (
+            jnp.zeros((n_free,))
+            if free_start == "zero"
+            else jax.random.uniform(jax.random.fold_in(key, len(sizes)), (n_free,))
+        )
         return cls(
             weights=tuple(w for w, _ in layers),
             biases=tuple(b for _, b in layers),
@@ -121,7 +125,7 @@ class GeneNetworkModel(AbstractDynamics):
         """
         h = x
         last = len(self.weights) - 1
-        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
+        for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=False)):
             if self.arch == "per-gene":
                 h = jnp.einsum("gs,gsh->gh", h, w) + b
             else:
@@ -130,9 +134,7 @@ class GeneNetworkModel(AbstractDynamics):
                 h = jax.nn.relu(h)
         return h
 
-    def synthesis(
-        self, g: jax.Array, inputs: jax.Array, link_scale: jax.Array | None = None
-    ) -> jax.Array:
+    def synthesis(self, g: jax.Array, inputs: jax.Array, link_scale: jax.Array | None = None) -> jax.Array:
         """Synthesis rates f(g, I) in (0, 1), shape (n_genes,).
 
         ``link_scale`` (n_sources, n_genes) scales each source before it reaches each target;

@@ -16,6 +16,7 @@ simulation, loss and metrics apply to it unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
@@ -56,10 +57,15 @@ class HillFit:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready record: the verdict, how it was reached, metrics and the parameters."""
-        return {"topology": self.topology.key(), "performs_task": self.performs, "method": self.method,
-                "metrics": self.metrics, **self.details,
-                "initial_state": dict(zip(self.topology.genes, self.initial_state.tolist(), strict=True)),
-                "model": self.model.to_dict()}
+        return {
+            "topology": self.topology.key(),
+            "performs_task": self.performs,
+            "method": self.method,
+            "metrics": self.metrics,
+            **self.details,
+            "initial_state": dict(zip(self.topology.genes, self.initial_state.tolist(), strict=True)),
+            "model": self.model.to_dict(),
+        }
 
 
 def fit_hill(task: Task, topology: Topology, *, seed: int = 0, n: float = 2.0, **options: Any) -> HillFit:
@@ -73,11 +79,16 @@ def screen_metrics(screen: OscillationScreen, model: HillModel) -> dict[str, flo
     """Second-half statistics of the readout under the screen's three conditions."""
     traj = screen_trajectories(screen, model.topology, model.K, model.b)
     x = np.asarray(traj[:, :, screen.readout])
-    half = x[:, x.shape[1] // 2:]
-    return {"rest_mean": float(half[0].mean()), "rest_var": float(half[0].var()),
-            "i1_var": float(half[1].var()), "i1_peak_to_trough": float(half[1].max() - half[1].min()),
-            "hold_mean": float(half[2].mean()), "hold_var": float(half[2].var()),
-            "passes_screen": bool(trajectory_success(screen, traj))}
+    half = x[:, x.shape[1] // 2 :]
+    return {
+        "rest_mean": float(half[0].mean()),
+        "rest_var": float(half[0].var()),
+        "i1_var": float(half[1].var()),
+        "i1_peak_to_trough": float(half[1].max() - half[1].min()),
+        "hold_mean": float(half[2].mean()),
+        "hold_var": float(half[2].var()),
+        "passes_screen": bool(trajectory_success(screen, traj)),
+    }
 
 
 def _sustained_oscillation(screen: OscillationScreen, topology: Topology, K: jax.Array, b: jax.Array) -> np.ndarray:
@@ -90,13 +101,20 @@ def _sustained_oscillation(screen: OscillationScreen, topology: Topology, K: jax
     def one(k, b_):
         dynamics = HillDynamics.of(topology, k, b_, n=screen.n)
         traj = simulate(dynamics, inputs, screen.dt, initial_state=start)
-        return jnp.var(traj[0, 1 + steps // 2:, screen.readout])
+        return jnp.var(traj[0, 1 + steps // 2 :, screen.readout])
 
     return np.asarray(jax.jit(jax.vmap(one))(K, b))
 
 
-def fit_by_screen(task: Task, topology: Topology, screen: OscillationScreen, *, seed: int = 0,
-                  samples: int = 160_000, max_samples: int = 1_600_000) -> HillFit:
+def fit_by_screen(
+    task: Task,
+    topology: Topology,
+    screen: OscillationScreen,
+    *,
+    seed: int = 0,
+    samples: int = 160_000,
+    max_samples: int = 1_600_000,
+) -> HillFit:
     """Screen random Exp(1) sets, ``samples`` at a time up to ``max_samples`` until one succeeds;
     of the successful sets keep the one whose oscillation lasts best (largest I1 variance over a
     run twice the screen's length). The topology performs the task with at least the screen's
@@ -123,11 +141,16 @@ def fit_by_screen(task: Task, topology: Topology, screen: OscillationScreen, *, 
         chosen = (K[0], b[0])
     dynamics = HillDynamics.of(topology, *chosen, fixed_initial=fixed, n=screen.n)
     metrics = screen_metrics(screen, dynamics.to_model(topology))
-    metrics["i1_var_double_run"] = float(_sustained_oscillation(screen, topology, chosen[0][None],
-                                                                chosen[1][None])[0])
+    metrics["i1_var_double_run"] = float(_sustained_oscillation(screen, topology, chosen[0][None], chosen[1][None])[0])
     performs = found >= screen.min_successful_sets and metrics["passes_screen"]
-    return HillFit(topology, dynamics, performs=performs, method="screen",
-                   metrics=metrics, details={"successful_sets": found, "sets_screened": tried, "n": screen.n})
+    return HillFit(
+        topology,
+        dynamics,
+        performs=performs,
+        method="screen",
+        metrics=metrics,
+        details={"successful_sets": found, "sets_screened": tried, "n": screen.n},
+    )
 
 
 def _log_uniform_parameters(key: jax.Array, n_sets: int, shape: tuple[int, int]) -> tuple[jax.Array, jax.Array]:
@@ -135,8 +158,10 @@ def _log_uniform_parameters(key: jax.Array, n_sets: int, shape: tuple[int, int])
     strongly cooperative regimes (which adaptation by feedback needs) are among the starts."""
     k_key, b_key = jax.random.split(key)
     low, high = np.log(0.01), np.log(10.0)
-    return (jnp.exp(jax.random.uniform(k_key, (n_sets, *shape), minval=low, maxval=high)),
-            jnp.exp(jax.random.uniform(b_key, (n_sets, *shape), minval=low, maxval=high)))
+    return (
+        jnp.exp(jax.random.uniform(k_key, (n_sets, *shape), minval=low, maxval=high)),
+        jnp.exp(jax.random.uniform(b_key, (n_sets, *shape), minval=low, maxval=high)),
+    )
 
 
 def _settle_free_genes(dynamics: HillDynamics, task: Task, inputs: jax.Array, steps: int = 400) -> HillDynamics:
@@ -148,8 +173,9 @@ def _settle_free_genes(dynamics: HillDynamics, task: Task, inputs: jax.Array, st
     return eqx.tree_at(lambda m: m.log_free_initial, dynamics, jnp.log(jnp.maximum(final[free], 1e-6)))
 
 
-def _sampled_models(task: Task, topology: Topology, key: jax.Array, samples: int, n: float,
-                    rest_inputs: jax.Array) -> HillDynamics:
+def _sampled_models(
+    task: Task, topology: Topology, key: jax.Array, samples: int, n: float, rest_inputs: jax.Array
+) -> HillDynamics:
     """``samples`` Hill models of ``topology`` with log-uniform K and b, stacked; the free genes
     start where they settle under ``rest_inputs``."""
     K, b = _log_uniform_parameters(key, samples, topology.signs.shape)
@@ -164,12 +190,44 @@ def _successes(task: Task, losses: jax.Array, metrics: dict[str, jax.Array]) -> 
     # task.success judges one model's scalars; read the arrays off the device once
     losses = np.asarray(losses)
     values = {name: np.asarray(metrics[name]) for name in task.metric_names}
-    return np.asarray([bool(np.isfinite(losses[i])) and task.success(
-        {name: float(v[i]) for name, v in values.items()}) for i in range(len(losses))])
+    return np.asarray(
+        [
+            bool(np.isfinite(losses[i])) and task.success({name: float(v[i]) for name, v in values.items()})
+            for i in range(len(losses))
+        ]
+    )
 
 
-def fit_by_gradient(task: Task, topology: Topology, *, seed: int = 0, n: float = 2.0, samples: int = 20_000,
-                    starts: int = 16, iterations: int = 1500, learning_rate: float = 0.05) -> HillFit:
+def _adam_descent(
+    objective: Callable, task: Task, data_key: jax.Array, params: Any, iterations: int, learning_rate: float
+) -> Any:
+    """Adam on ``objective(p, conditions)`` from every stacked start of ``params`` at once, with
+    fresh training conditions every step (as in RNN training)."""
+    optimizer = optax.adam(learning_rate)
+
+    def descend(p):
+        def step(carry, it):
+            p, state = carry
+            value, grads = jax.value_and_grad(objective)(p, task.conditions(jax.random.fold_in(data_key, it)))
+            updates, state = optimizer.update(grads, state, p)
+            return (optax.apply_updates(p, updates), state), value
+
+        return jax.lax.scan(step, (p, optimizer.init(p)), jnp.arange(iterations))[0][0]
+
+    return jax.jit(jax.vmap(descend))(params)
+
+
+def fit_by_gradient(
+    task: Task,
+    topology: Topology,
+    *,
+    seed: int = 0,
+    n: float = 2.0,
+    samples: int = 20_000,
+    starts: int = 16,
+    iterations: int = 1500,
+    learning_rate: float = 0.05,
+) -> HillFit:
     """Random sampling and gradient descent on the task's own loss and criterion.
 
     ``samples`` random sets (log-uniform K and b, free genes started at rest) are scored by the
@@ -181,8 +239,9 @@ def fit_by_gradient(task: Task, topology: Topology, *, seed: int = 0, n: float =
     sample_key, data_key = jax.random.split(key)
     scale = task.link_scale()
     first = task.conditions(data_key)
-    params, static = eqx.partition(_sampled_models(task, topology, sample_key, samples, n, first.inputs[0]),
-                                   eqx.is_array)
+    params, static = eqx.partition(
+        _sampled_models(task, topology, sample_key, samples, n, first.inputs[0]), eqx.is_array
+    )
 
     def objective(p, conditions):
         return task_loss(eqx.combine(p, static), task, conditions, scale)
@@ -197,18 +256,8 @@ def fit_by_gradient(task: Task, topology: Topology, *, seed: int = 0, n: float =
     sample_losses = np.asarray(sample_losses)
     sampled_ok = np.flatnonzero(_successes(task, sample_losses, sample_metrics))
     by_loss = np.argsort(np.where(np.isfinite(sample_losses), sample_losses, np.inf))
-    optimizer = optax.adam(learning_rate)
-
-    def descend(p):
-        def step(carry, it):
-            p, state = carry
-            value, grads = jax.value_and_grad(objective)(p, task.conditions(jax.random.fold_in(data_key, it)))
-            updates, state = optimizer.update(grads, state, p)
-            return (optax.apply_updates(p, updates), state), value
-
-        return jax.lax.scan(step, (p, optimizer.init(p)), jnp.arange(iterations))[0][0]
-
-    fitted = jax.jit(jax.vmap(descend))(jax.tree.map(lambda x: x[by_loss[:starts]], params))
+    starting = jax.tree.map(lambda x: x[by_loss[:starts]], params)
+    fitted = _adam_descent(objective, task, data_key, starting, iterations, learning_rate)
     # candidates: the gradient fits, then the best successful sampled sets
     kept = sampled_ok[np.argsort(sample_losses[sampled_ok])][:starts]
     candidates = jax.tree.map(lambda a, b_: jnp.concatenate([a, b_[kept]]), fitted, params)
@@ -219,12 +268,10 @@ def fit_by_gradient(task: Task, topology: Topology, *, seed: int = 0, n: float =
     chosen = int(order[0])
     dynamics = eqx.combine(jax.tree.map(lambda x: x[chosen], candidates), static)
     scalars = {name: float(metrics[name][chosen]) for name in task.metric_names}
-    origin = "gradient" if chosen < starts else "sampling"
-    return HillFit(topology, dynamics, performs=bool(ok[chosen]), method=f"sampling+gradient (kept: {origin})",
-                   metrics=scalars,
-                   details={"loss": float(losses[chosen]), "successful_fits": int(ok[:starts].sum()),
-                            "starts": starts, "successful_samples": len(sampled_ok), "sets_sampled": samples,
-                            "iterations": iterations, "n": n})
+    details = dict(loss=float(losses[chosen]), successful_fits=int(ok[:starts].sum()), starts=starts,
+                   successful_samples=len(sampled_ok), sets_sampled=samples, iterations=iterations, n=n)  # fmt: skip
+    method = f"sampling+gradient (kept: {'gradient' if chosen < starts else 'sampling'})"
+    return HillFit(topology, dynamics, performs=bool(ok[chosen]), method=method, metrics=scalars, details=details)
 
 
 class ComparisonPanel(NamedTuple):
@@ -250,13 +297,24 @@ def comparison_panels(trained: TrainedModel, fit: HillFit) -> list[ComparisonPan
         levels = screen.condition_levels(len(task.inputs))
         labels = ["no input", *(f"{name} = {screen.level}" for name in task.inputs[:2])]
         rnn_steps = round(screen.steps * screen.dt / task.dt)
-        cases = [(label, np.repeat(levels[c][None], rnn_steps, axis=0), task.dt,
-                  np.repeat(levels[c][None], screen.steps, axis=0), screen.dt, None)
-                 for c, label in enumerate(labels)]
+        cases = [
+            (
+                label,
+                np.repeat(levels[c][None], rnn_steps, axis=0),
+                task.dt,
+                np.repeat(levels[c][None], screen.steps, axis=0),
+                screen.dt,
+                None,
+            )
+            for c, label in enumerate(labels)
+        ]
     panels = []
     for label, rnn_inputs, rnn_dt, hill_inputs, hill_dt, targets in cases:
         rnn = trained.simulate(np.asarray(rnn_inputs, np.float32)[None], dt=rnn_dt)[0]
         hill = np.asarray(simulate(fit.dynamics, jnp.asarray(hill_inputs, jnp.float32)[None], hill_dt))[0]
-        panels.append(ComparisonPanel(label, np.arange(rnn.shape[0]) * rnn_dt, rnn,
-                                      np.arange(hill.shape[0]) * hill_dt, hill, targets))
+        panels.append(
+            ComparisonPanel(
+                label, np.arange(rnn.shape[0]) * rnn_dt, rnn, np.arange(hill.shape[0]) * hill_dt, hill, targets
+            )
+        )
     return panels

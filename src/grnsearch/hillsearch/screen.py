@@ -17,6 +17,7 @@ same thresholds and is the reference the fast path is tested against.
 from __future__ import annotations
 
 import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -31,6 +32,7 @@ from grnsearch.tasks.hill_screen import OscillationScreen
 # parameter sets drawn per random block: block k of a topology comes from fold_in(key, k), so
 # counts do not depend on how blocks are batched, chunked or spread over devices and workers
 SAMPLE_BLOCK = 20_000
+PAPER_SCREEN = OscillationScreen()  # the paper's settings, the default of the screening functions
 
 
 def screen_trajectories(screen: OscillationScreen, topology: Topology, K: jax.Array, b: jax.Array) -> jax.Array:
@@ -48,14 +50,15 @@ def trajectory_success(screen: OscillationScreen, traj: jax.Array) -> jax.Array:
     half = traj.shape[1] // 2
     x = traj[:, half:, screen.readout]
     mean, var = jnp.mean(x, axis=1), jnp.var(x, axis=1)
-    increments = x[1] - traj[1, half - 1:-1, screen.readout]
-    return (screen.oscillates(var[1], jnp.max(increments), jnp.min(increments))
-            & screen.rests_and_holds(mean[0], var[0], mean[2], var[2]))
+    increments = x[1] - traj[1, half - 1 : -1, screen.readout]
+    return screen.oscillates(var[1], jnp.max(increments), jnp.min(increments)) & screen.rests_and_holds(
+        mean[0], var[0], mean[2], var[2]
+    )
 
 
 # ---- the fast screen ------------------------------------------------------------------------
 def _power(u: jax.Array, n: float) -> jax.Array:
-    return u ** int(n) if float(n).is_integer() else u ** n
+    return u ** int(n) if float(n).is_integer() else u**n
 
 
 def _coefficients(signs: jax.Array, K: jax.Array, b: jax.Array):
@@ -119,8 +122,7 @@ def _readout_stats(inv_k, act, rep, levels: np.ndarray, screen: OscillationScree
 
     zero = jnp.zeros_like(ref)
     count = screen.steps - half
-    _, s1, s2, hi, lo = jax.lax.fori_loop(0, count, accumulate,
-                                          (g, zero, zero, zero - jnp.inf, zero + jnp.inf))
+    _, s1, s2, hi, lo = jax.lax.fori_loop(0, count, accumulate, (g, zero, zero, zero - jnp.inf, zero + jnp.inf))
     mean = s1 / count
     return ref + mean, s2 / count - mean * mean, hi, lo
 
@@ -142,8 +144,7 @@ def _stage_functions(screen: OscillationScreen, n_inputs: int, n_devices: int):
 
     if n_devices > 1:
         mesh = device_mesh(n_devices, "sets")
-        oscillating = jax.shard_map(oscillating, mesh=mesh, in_specs=(P(), P("sets"), P("sets")),
-                                    out_specs=P("sets"))
+        oscillating = jax.shard_map(oscillating, mesh=mesh, in_specs=(P(), P("sets"), P("sets")), out_specs=P("sets"))
     return jax.jit(oscillating), jax.jit(rest_and_hold)
 
 
@@ -152,8 +153,7 @@ def _bucket(count: int) -> int:
     return max(64, 1 << (count - 1).bit_length())
 
 
-def screen_sets(signs: np.ndarray, K: jax.Array, b: jax.Array,
-                screen: OscillationScreen = OscillationScreen()) -> np.ndarray:
+def screen_sets(signs: np.ndarray, K: jax.Array, b: jax.Array, screen: OscillationScreen = PAPER_SCREEN) -> np.ndarray:
     """Which parameter sets (K, b: (sets, n_sources, n_genes)) make the topology ``signs``
     (n_sources, n_genes) perform controlled oscillation; boolean (sets,)."""
     signs = jnp.asarray(signs, dtype=jnp.int8)
@@ -183,8 +183,9 @@ def _block_sampler(blocks: int, shape: tuple[int, int]):
     return jax.jit(sample)
 
 
-def count_successful_sets(signs: np.ndarray, key: jax.Array, samples: int,
-                          screen: OscillationScreen = OscillationScreen()) -> int:
+def count_successful_sets(
+    signs: np.ndarray, key: jax.Array, samples: int, screen: OscillationScreen = PAPER_SCREEN
+) -> int:
     """Successful sets among ``samples`` parameter sets drawn from Exp(1) (block k of
     SAMPLE_BLOCK sets from ``fold_in(key, k)``, the last block cut to ``samples``)."""
     signs = np.asarray(signs)

@@ -83,8 +83,9 @@ def task_screen(task: Task) -> OscillationScreen:
     """The task's Hill screen, or a GrnsearchError naming the tasks that have one."""
     if task.hill_screen is None:
         have = [name for name in tasks.names() if tasks.get(name).hill_screen is not None]
-        raise GrnsearchError(f"task {task.name!r} has no Hill-search criterion; search works for: "
-                             f"{', '.join(have)}", parameter="task")
+        raise GrnsearchError(
+            f"task {task.name!r} has no Hill-search criterion; search works for: {', '.join(have)}", parameter="task"
+        )
     return task.hill_screen
 
 
@@ -105,12 +106,18 @@ def link_columns(task: Task) -> list[str]:
     return link_names(task.sources, task.genes)
 
 
-def count_chunk(screen: OscillationScreen, signs: np.ndarray, indices: np.ndarray, seed: int,
-                samples: int) -> np.ndarray:
+def count_chunk(
+    screen: OscillationScreen, signs: np.ndarray, indices: np.ndarray, seed: int, samples: int
+) -> np.ndarray:
     """Successful sets of each topology in a chunk (the unit of work sent to a worker)."""
     root = jax.random.PRNGKey(seed)
-    return np.array([count_successful_sets(s, jax.random.fold_in(root, int(i)), samples, screen)
-                     for s, i in zip(signs, indices, strict=True)], dtype=np.int64)
+    return np.array(
+        [
+            count_successful_sets(s, jax.random.fold_in(root, int(i)), samples, screen)
+            for s, i in zip(signs, indices, strict=True)
+        ],
+        dtype=np.int64,
+    )
 
 
 def search_table(task: Task, signs: np.ndarray, counts: np.ndarray, min_sets: int) -> pd.DataFrame:
@@ -123,5 +130,3 @@ def search_table(task: Task, signs: np.ndarray, counts: np.ndarray, min_sets: in
     sources, genes = task.sources, task.genes
     table["topology"] = [Topology(s, sources, genes).key() for s in signs]
     return table
-
-

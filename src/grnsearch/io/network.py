@@ -27,8 +27,9 @@ def graphml_text(topology: Topology, strengths: np.ndarray) -> str:
     return buffer.getvalue().decode()
 
 
-def write_network_exports(run_dir: Path, topology: Topology, strengths: np.ndarray,
-                          details: dict[str, Any]) -> list[Path]:
+def write_network_exports(
+    run_dir: Path, topology: Topology, strengths: np.ndarray, details: dict[str, Any]
+) -> list[Path]:
     """Write links.csv, edges.csv, network.graphml and (last) topology.json into ``run_dir``."""
     run_dir = Path(run_dir)
     written = [

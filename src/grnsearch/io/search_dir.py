@@ -34,21 +34,26 @@ def start_search_dir(out: Path, settings: SearchSettings, n_topologies: int, res
     meta_path = out / META
     if not meta_path.exists():
         if resume and (out / CHUNK_DIR).exists():
-            raise GrnsearchError(f"{out} has chunks but no {META}; start a new search in another directory",
-                                 parameter="resume")
+            raise GrnsearchError(
+                f"{out} has chunks but no {META}; start a new search in another directory", parameter="resume"
+            )
         if not resume and out.exists() and any(out.iterdir()):
             raise GrnsearchError(f"{out}: directory is not empty; choose a new path", parameter="out")
     else:
         recorded = json.loads(meta_path.read_text())
         if not resume:
             state = "a finished" if recorded.get("complete") else "an unfinished"
-            raise GrnsearchError(f"{out} already holds {state} search; pass `resume` to continue it, or choose another "
-                                 "directory", parameter="out")
+            raise GrnsearchError(
+                f"{out} already holds {state} search; pass `resume` to continue it, or choose another directory",
+                parameter="out",
+            )
         differing = [k for k, v in settings.as_dict().items() if recorded.get("settings", {}).get(k) != v]
         if differing:
             was = ", ".join(f"{k}={recorded['settings'].get(k)!r}" for k in differing)
-            raise GrnsearchError(f"{out} was started with {was}; rerun with those settings or choose "
-                                 "another directory", parameter="resume")
+            raise GrnsearchError(
+                f"{out} was started with {was}; rerun with those settings or choose another directory",
+                parameter="resume",
+            )
     meta = {"settings": settings.as_dict(), "complete": False, "topologies": n_topologies, "versions": versions()}
     write_atomic(meta_path, json.dumps(meta, indent=2))
     (out / CHUNK_DIR).mkdir(parents=True, exist_ok=True)
@@ -85,8 +90,10 @@ def read_search(directory: str | Path, task: Task | None = None) -> SearchResult
     directory = Path(directory)
     meta_path, table_path = directory / META, directory / "search.csv"
     if not meta_path.exists() or not table_path.exists():
-        raise GrnsearchError(f"{directory}: not a finished search (no {META} and search.csv); run "
-                             "'grnsearch search TASK --out DIR' or finish it with --resume")
+        raise GrnsearchError(
+            f"{directory}: not a finished search (no {META} and search.csv); run "
+            "'grnsearch search TASK --out DIR' or finish it with --resume"
+        )
     meta = json.loads(meta_path.read_text())
     settings = SearchSettings(**meta["settings"])
     task = tasks.get(settings.task) if task is None else task

@@ -25,8 +25,9 @@ def strength_table(strengths: np.ndarray, sources: tuple[str, ...], genes: tuple
     return table
 
 
-def ensemble_strength_table(seeds: Any, converged: np.ndarray, strengths: np.ndarray,
-                            sources: tuple[str, ...], genes: tuple[str, ...]) -> pd.DataFrame:
+def ensemble_strength_table(
+    seeds: Any, converged: np.ndarray, strengths: np.ndarray, sources: tuple[str, ...], genes: tuple[str, ...]
+) -> pd.DataFrame:
     """``seed,converged`` then one column per ``SRC->TGT`` link: every run's link strengths, the
     layout of the authors' released table, so a study can be cut again at any cutoff."""
     strengths = np.asarray(strengths, dtype=float)
@@ -37,8 +38,10 @@ def ensemble_strength_table(seeds: Any, converged: np.ndarray, strengths: np.nda
 
 def edge_table(topology: Topology, strengths: np.ndarray) -> pd.DataFrame:
     """``source,target,sign,strength``: one row per present link, in canonical order."""
-    rows = [(s, t, sign, float(strengths[topology.sources.index(s), topology.genes.index(t)]))
-            for s, t, sign in topology.links()]
+    rows = [
+        (s, t, sign, float(strengths[topology.sources.index(s), topology.genes.index(t)]))
+        for s, t, sign in topology.links()
+    ]
     return pd.DataFrame(rows, columns=["source", "target", "sign", "strength"])
 
 
@@ -50,8 +53,9 @@ def converged_rows(table: pd.DataFrame) -> pd.Series:
     return table["converged"].astype(str).str.lower().isin(("true", "1"))
 
 
-def read_strength_table(path: str | Path, sources: Sequence[str], genes: Sequence[str], *,
-                        converged_only: bool = False) -> np.ndarray:
+def read_strength_table(
+    path: str | Path, sources: Sequence[str], genes: Sequence[str], *, converged_only: bool = False
+) -> np.ndarray:
     """Strengths (n_runs, n_sources, n_genes) from a CSV with one column per ``SRC->TGT`` link;
     with ``converged_only``, just the rows :func:`converged_rows` keeps."""
     table = pd.read_csv(path)
@@ -79,14 +83,18 @@ def read_study_topologies(study_dir: str | Path, cutoff: float | None = None) ->
     study_dir = Path(study_dir)
     table_path, summary_path = study_dir / "study.csv", study_dir / "summary.json"
     if not table_path.is_file() or not summary_path.is_file():
-        raise GrnsearchError(f"{study_dir}: not a finished study (no study.csv and summary.json); run "
-                             "'grnsearch study TASK --out DIR' first")
+        raise GrnsearchError(
+            f"{study_dir}: not a finished study (no study.csv and summary.json); run "
+            "'grnsearch study TASK --out DIR' first"
+        )
     task = json.loads(summary_path.read_text())["task"]
     if cutoff is not None:
         strengths_path = study_dir / "strengths.csv"
         if not strengths_path.is_file():
-            raise GrnsearchError(f"{study_dir}: no strengths.csv to cut again (a study from an older "
-                                 "grnsearch); rerun the study, or compare without --cutoff")
+            raise GrnsearchError(
+                f"{study_dir}: no strengths.csv to cut again (a study from an older "
+                "grnsearch); rerun the study, or compare without --cutoff"
+            )
         return task, strength_table_topologies(strengths_path, tasks.get(task), cutoff)
     table = pd.read_csv(table_path, keep_default_na=False)
     return task, table.loc[converged_rows(table), "topology"].tolist()

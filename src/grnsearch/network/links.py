@@ -32,8 +32,9 @@ def parse_link(text: str, *, parameter: str | None = None) -> Link:
         if text.endswith("-"):
             # a command line that lost '>' to the shell's output redirection
             hint = "; quote it on the command line, e.g. 'I->g2', or the shell reads '>' as a redirection"
-        raise GrnsearchError(f"cannot read link {text!r}: write it as SRC->TGT, for example I->g2{hint}",
-                             parameter=parameter)
+        raise GrnsearchError(
+            f"cannot read link {text!r}: write it as SRC->TGT, for example I->g2{hint}", parameter=parameter
+        )
     return parts[0].strip(), parts[1].strip()
 
 
@@ -61,14 +62,20 @@ def link_names(sources: Sequence[str], genes: Sequence[str]) -> list[str]:
     return [format_link(s, t) for s, t in all_links(sources, genes)]
 
 
-def link_index(link: Link, sources: Sequence[str], genes: Sequence[str], *,
-               parameter: str | None = None) -> tuple[int, int]:
+def link_index(
+    link: Link, sources: Sequence[str], genes: Sequence[str], *, parameter: str | None = None
+) -> tuple[int, int]:
     """Matrix position (source, target) of a named link; GrnsearchError naming the unknown node."""
     source, target = link
     if source not in sources:
-        raise GrnsearchError(f"{format_link(source, target)}: unknown source {source!r}; the sources are "
-                             f"{', '.join(sources)}", parameter=parameter)
+        raise GrnsearchError(
+            f"{format_link(source, target)}: unknown source {source!r}; the sources are {', '.join(sources)}",
+            parameter=parameter,
+        )
     if target not in genes:
-        raise GrnsearchError(f"{format_link(source, target)}: unknown target {target!r}; the genes are "
-                             f"{', '.join(genes)} (inputs cannot be targets)", parameter=parameter)
+        raise GrnsearchError(
+            f"{format_link(source, target)}: unknown target {target!r}; the genes are "
+            f"{', '.join(genes)} (inputs cannot be targets)",
+            parameter=parameter,
+        )
     return list(sources).index(source), list(genes).index(target)

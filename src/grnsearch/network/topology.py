@@ -48,16 +48,19 @@ class Topology:
     def __post_init__(self) -> None:
         signs = np.asarray(self.signs, dtype=np.int8)
         if signs.shape != (len(self.sources), len(self.genes)):
-            raise GrnsearchError(f"topology signs have shape {signs.shape}, expected "
-                                 f"({len(self.sources)}, {len(self.genes)}) for sources {self.sources}")
+            raise GrnsearchError(
+                f"topology signs have shape {signs.shape}, expected "
+                f"({len(self.sources)}, {len(self.genes)}) for sources {self.sources}"
+            )
         if not np.all(np.isin(signs, (-1, 0, 1))):
             raise GrnsearchError("topology signs must be -1, 0 or 1")
         object.__setattr__(self, "signs", signs)
 
     # ---- construction -------------------------------------------------------------------
     @classmethod
-    def from_strengths(cls, strengths: np.ndarray, cutoff: float, sources: tuple[str, ...],
-                       genes: tuple[str, ...]) -> Topology:
+    def from_strengths(
+        cls, strengths: np.ndarray, cutoff: float, sources: tuple[str, ...], genes: tuple[str, ...]
+    ) -> Topology:
         """Present links are those with |strength| > cutoff, signed by the strength."""
         return cls(signs_from_strengths(strengths, cutoff), tuple(sources), tuple(genes))
 
@@ -89,8 +92,10 @@ class Topology:
 
     def links(self) -> list[tuple[str, str, int]]:
         """Present links as (source, target, sign) in canonical order."""
-        return [(self.sources[i], self.genes[j], int(self.signs[i, j]))
-                for i, j in zip(*np.nonzero(self.signs))]
+        return [
+            (self.sources[i], self.genes[j], int(self.signs[i, j]))
+            for i, j in zip(*np.nonzero(self.signs), strict=False)
+        ]
 
     def key(self) -> str:
         """The canonical key, e.g. ``I->g1:+ I->g2:+ g2->g1:-`` (empty string for no links)."""
@@ -100,8 +105,12 @@ class Topology:
         return self.key()
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, Topology) and self.sources == other.sources
-                and self.genes == other.genes and np.array_equal(self.signs, other.signs))
+        return (
+            isinstance(other, Topology)
+            and self.sources == other.sources
+            and self.genes == other.genes
+            and np.array_equal(self.signs, other.signs)
+        )
 
     def __hash__(self) -> int:
         return hash((self.sources, self.genes, self.signs.tobytes()))
@@ -126,8 +135,14 @@ class Topology:
             if strengths is not None:
                 entry["strength"] = float(strengths[self.sources.index(src), self.genes.index(tgt)])
             links.append(entry)
-        record = {"key": self.key(), "inputs": list(self.inputs), "genes": list(self.genes),
-                  "n_links": self.n_links, "connected": self.is_connected(), "links": links}
+        record = {
+            "key": self.key(),
+            "inputs": list(self.inputs),
+            "genes": list(self.genes),
+            "n_links": self.n_links,
+            "connected": self.is_connected(),
+            "links": links,
+        }
         if cutoff is not None:
             record["cutoff"] = float(cutoff)
         return record
@@ -146,8 +161,14 @@ class Topology:
             graph.add_node(name, kind="gene")
         for src, tgt, sign in self.links():
             strength = 0.0 if strengths is None else float(strengths[self.sources.index(src), self.genes.index(tgt)])
-            graph.add_edge(src, tgt, sign=sign, interaction="activation" if sign > 0 else "repression",
-                           strength=strength, weight=abs(strength))
+            graph.add_edge(
+                src,
+                tgt,
+                sign=sign,
+                interaction="activation" if sign > 0 else "repression",
+                strength=strength,
+                weight=abs(strength),
+            )
         return graph
 
 

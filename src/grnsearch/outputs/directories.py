@@ -21,13 +21,15 @@ def prepare_output_dir(out: str | Path | None, default_name: str, overwrite: boo
     if out.exists() and not out.is_dir():
         raise GrnsearchError(f"{out} exists and is not a directory; choose another path", parameter="out")
     if out.is_dir() and any(out.iterdir()) and not overwrite:
-        raise GrnsearchError(f"{out}: directory is not empty; choose a new path or pass `overwrite` to replace its runs",
-                             parameter="out")
+        raise GrnsearchError(
+            f"{out}: directory is not empty; choose a new path or pass `overwrite` to replace its runs", parameter="out"
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=out):
             pass
     except OSError as err:
-        raise GrnsearchError(f"{out}: cannot write there ({err.strerror}); choose a writable directory",
-                             parameter="out") from None
+        raise GrnsearchError(
+            f"{out}: cannot write there ({err.strerror}); choose a writable directory", parameter="out"
+        ) from None
     return out

@@ -27,6 +27,7 @@ def write_hill_check(run_dir: str | Path, trained: TrainedModel, fit: HillFit, *
         write_atomic(tmp / "hill_check.json", json.dumps(fit.to_dict(), indent=2))
         write_hill_exports(fit.model, tmp, input_values=input_values, initial_values=initial)
         if figures:
-            plot_hill_vs_rnn(comparison_panels(trained, fit), fit, task.genes, len(task.scored_index),
-                             tmp / "hill_vs_rnn")
+            plot_hill_vs_rnn(
+                comparison_panels(trained, fit), fit, task.genes, len(task.scored_index), tmp / "hill_vs_rnn"
+            )
     return target

@@ -17,21 +17,29 @@ from grnsearch.readout.statistics import topology_table
 from grnsearch.training.ensemble import TrainedModel
 
 
-def write_mutation_outputs(run_dirs: Sequence[str | Path], models: Sequence[TrainedModel], report: LinkReport, *,
-                           figures: bool = True, progress: bool = False) -> list[Path]:
+def write_mutation_outputs(
+    run_dirs: Sequence[str | Path],
+    models: Sequence[TrainedModel],
+    report: LinkReport,
+    *,
+    figures: bool = True,
+    progress: bool = False,
+) -> list[Path]:
     """Per run: links.csv, edges.csv, network.graphml, topology.json and the figures (network
     diagram, knockout trajectories); per parent directory holding several of the runs,
     ``topologies.csv`` and, with an automatic cutoff, the cutoff scan (CSV and figure)."""
     details = {"lam": report.lam, "mode": report.mode, "cutoff": report.cutoff, "cutoff_rule": report.cutoff_rule}
     topologies = report.topologies
-    for k, (run_dir, trained) in enumerate(tqdm(list(zip(run_dirs, models)), disable=not progress,
-                                                desc="writing networks", unit="run")):
+    for k, (run_dir, trained) in enumerate(
+        tqdm(list(zip(run_dirs, models, strict=False)), disable=not progress, desc="writing networks", unit="run")
+    ):
         run_dir = Path(run_dir)
         if figures:
             title = f"seed {trained.seed}: {topologies[k].n_links} links"
             plot_network(topologies[k], report.strengths[k], run_dir / "figures" / "network", title)
-            knockouts = knockout_trajectories(trained.model, trained.task, 0.0, link_scale=trained.link_scale,
-                                              solver=trained.config.solver)
+            knockouts = knockout_trajectories(
+                trained.model, trained.task, 0.0, link_scale=trained.link_scale, solver=trained.config.solver
+            )
             plot_knockouts(knockouts, trained.task, run_dir / "figures" / "knockouts")
         write_network_exports(run_dir, topologies[k], report.strengths[k], {**details, "seed": trained.seed})
     written = []

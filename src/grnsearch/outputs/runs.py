@@ -22,8 +22,14 @@ def write_run_figures(trained: TrainedModel, fig_dir: Path) -> None:
     """The loss curve, the responses to the demo conditions and the synthesis cross-sections."""
     task = trained.task
     plot_loss(trained.history, fig_dir / "loss", title=f"{task.name}, seed {trained.seed}")
-    plot_response(demo_responses(trained), task.inputs, task.genes, task.scored_index, fig_dir / "response",
-                  title=f"{task.name}, seed {trained.seed}")
+    plot_response(
+        demo_responses(trained),
+        task.inputs,
+        task.genes,
+        task.scored_index,
+        fig_dir / "response",
+        title=f"{task.name}, seed {trained.seed}",
+    )
     plot_synthesis(synthesis_sections(trained), task.sources, task.genes, fig_dir / "synthesis")
 
 

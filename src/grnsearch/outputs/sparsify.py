@@ -17,8 +17,9 @@ from grnsearch.plots.readout import plot_sparsify_path
 from grnsearch.readout.sparsify import SparsifyPath, paths_table
 
 
-def write_sparsify_outputs(paths: Sequence[SparsifyPath], out_dir: str | Path, *, figures: bool = True,
-                           progress: bool = False) -> Path:
+def write_sparsify_outputs(
+    paths: Sequence[SparsifyPath], out_dir: str | Path, *, figures: bool = True, progress: bool = False
+) -> Path:
     """Write every path's directories, tables and figures into ``out_dir`` (module docstring)."""
     out_dir = Path(out_dir)
     with staged_entries(out_dir) as staging:
@@ -27,8 +28,15 @@ def write_sparsify_outputs(paths: Sequence[SparsifyPath], out_dir: str | Path, *
             for step in path.steps:
                 step_dir = seed_dir / f"step-{step.step}"
                 save_run(step.trained, step_dir, figures=figures)
-                details = {"lam": path.lam, "mode": "trajectory", "cutoff": step.cutoff, "cutoff_rule": "sparsify",
-                           "seed": path.seed, "step": step.step, "success": step.success}
+                details = {
+                    "lam": path.lam,
+                    "mode": "trajectory",
+                    "cutoff": step.cutoff,
+                    "cutoff_rule": "sparsify",
+                    "seed": path.seed,
+                    "step": step.step,
+                    "success": step.success,
+                }
                 write_network_exports(step_dir, step.topology, step.strengths, details)
                 if figures:
                     plot_network(step.topology, step.strengths, step_dir / "figures" / "network", f"step {step.step}")

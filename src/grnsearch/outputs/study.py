@@ -19,26 +19,34 @@ from grnsearch.plots.readout import plot_cutoff_scan
 from grnsearch.workflows.study import StudyResult
 
 
-def write_study_outputs(result: StudyResult, out_dir: str | Path, *, figures: bool = True,
-                        progress: bool = False) -> Path:
+def write_study_outputs(
+    result: StudyResult, out_dir: str | Path, *, figures: bool = True, progress: bool = False
+) -> Path:
     """Write the study's directory (module docstring); returns its path."""
     out_dir = Path(out_dir)
     task = result.task
     table = result.topology_table()
     with staged_entries(out_dir) as staging:
-        for trained in tqdm(result.ensemble, total=len(result.ensemble), disable=not progress,
-                            desc="writing runs", unit="run"):
+        for trained in tqdm(
+            result.ensemble, total=len(result.ensemble), disable=not progress, desc="writing runs", unit="run"
+        ):
             save_run(trained, staging / f"seed-{trained.seed}", figures=False, ensemble_size=len(result.ensemble))
         if figures:
             n_conv = int(result.converged.sum())
-            plot_topology_gallery(table, task.sources, task.genes, staging / "topologies",
-                                  title=f"{task.name}: most frequent topologies of {n_conv} converged runs")
+            plot_topology_gallery(
+                table,
+                task.sources,
+                task.genes,
+                staging / "topologies",
+                title=f"{task.name}: most frequent topologies of {n_conv} converged runs",
+            )
             if result.scan is not None:
                 plot_cutoff_scan(result.scan, staging / "cutoff_scan")
     if result.scan is not None:
         write_atomic(out_dir / "cutoff_scan.csv", result.scan.to_frame().to_csv(index=False))
-    strengths = ensemble_strength_table(result.ensemble.seeds, result.converged, result.strengths,
-                                        task.sources, task.genes)
+    strengths = ensemble_strength_table(
+        result.ensemble.seeds, result.converged, result.strengths, task.sources, task.genes
+    )
     write_atomic(out_dir / "strengths.csv", strengths.to_csv(index=False))
     write_atomic(out_dir / "topologies.csv", table.to_csv(index=False))
     write_atomic(out_dir / "summary.json", json.dumps(result.summary(), indent=2))

@@ -15,20 +15,27 @@ from grnsearch.plots._style import GENE_COLOURS, plt, save_figure
 from grnsearch.workflows.compare import Comparison
 
 
-def plot_hill_vs_rnn(panels: Sequence[ComparisonPanel], fit: HillFit, genes: Sequence[str], n_scored: int,
-                     path: Path) -> list[Path]:
+def plot_hill_vs_rnn(
+    panels: Sequence[ComparisonPanel], fit: HillFit, genes: Sequence[str], n_scored: int, path: Path
+) -> list[Path]:
     """The trained RNN (solid) and its Hill-function version (dashed), one panel per condition,
     with targets dotted where the panel has them."""
     fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.2), squeeze=False, sharey=True)
-    for ax, panel in zip(axes[0], panels):
+    for ax, panel in zip(axes[0], panels, strict=False):
         for j, gene in enumerate(genes):
             colour = GENE_COLOURS[j % 6]
             ax.plot(panel.rnn_time, panel.rnn[:, j], color=colour, lw=1.5, label=f"{gene} RNN")
             ax.plot(panel.hill_time, panel.hill[:, j], color=colour, lw=1.5, ls="--", label=f"{gene} Hill")
         if panel.targets is not None:
             for k in range(n_scored):
-                ax.plot(panel.rnn_time[1:], panel.targets[:, k], ls=":", lw=1.5, color="black",
-                        label="target" if k == 0 else None)
+                ax.plot(
+                    panel.rnn_time[1:],
+                    panel.targets[:, k],
+                    ls=":",
+                    lw=1.5,
+                    color="black",
+                    label="target" if k == 0 else None,
+                )
         ax.set_title(panel.label, fontsize=9)
         ax.set_xlabel("time")
     axes[0, 0].set_ylabel("expression")
@@ -39,12 +46,14 @@ def plot_hill_vs_rnn(panels: Sequence[ComparisonPanel], fit: HillFit, genes: Seq
     return save_figure(fig, path)
 
 
-def _layered_positions(keys: list[str], layers: list[int], neighbours: dict[str, set[str]]) -> dict[str, tuple[float, float]]:
+def _layered_positions(
+    keys: list[str], layers: list[int], neighbours: dict[str, set[str]]
+) -> dict[str, tuple[float, float]]:
     """x in [0, 1] within each link-count layer (ordered by the mean x of neighbours in the layer
     below, to keep edges short), y = link count."""
     pos: dict[str, tuple[float, float]] = {}
     by_layer: dict[int, list[str]] = {}
-    for key, layer in zip(keys, layers):
+    for key, layer in zip(keys, layers, strict=False):
         by_layer.setdefault(layer, []).append(key)
     for layer in sorted(by_layer):
         members = by_layer[layer]
@@ -68,10 +77,16 @@ def _draw_venn(ax_venn: plt.Axes, comparison: Comparison) -> None:
     ax_venn.text(0.76, 0.5, str(comparison.hill_only), ha="center", va="center", fontsize=13)
     ax_venn.text(0.3, 0.86, "RNN study", ha="center", color="tab:red", fontsize=10)
     ax_venn.text(0.7, 0.86, "Hill search", ha="center", color="tab:blue", fontsize=10)
-    ax_venn.text(0.5, 0.1, f"{comparison.one_link_away} RNN topologies one link away\n"
-                           f"runs: {100 * comparison.direct_probability:.1f}% direct, "
-                           f"{100 * comparison.near_probability:.1f}% within one link",
-                 ha="center", va="center", fontsize=9)
+    ax_venn.text(
+        0.5,
+        0.1,
+        f"{comparison.one_link_away} RNN topologies one link away\n"
+        f"runs: {100 * comparison.direct_probability:.1f}% direct, "
+        f"{100 * comparison.near_probability:.1f}% within one link",
+        ha="center",
+        va="center",
+        fontsize=9,
+    )
     ax_venn.set_xlim(0, 1)
     ax_venn.set_ylim(0, 1)
     ax_venn.set_aspect("equal")
@@ -93,7 +108,7 @@ def plot_comparison(comparison: Comparison, path: Path) -> list[Path]:
     graph = nx.Graph()
     graph.add_nodes_from(keys)
     for i, a in enumerate(keys):
-        for b in keys[i + 1:]:
+        for b in keys[i + 1 :]:
             if len(set(signs[a]) ^ set(signs[b])) == 1:  # one link added or removed
                 graph.add_edge(a, b)
     neighbours = {k: set(graph.neighbors(k)) for k in keys}
@@ -121,6 +136,9 @@ def plot_comparison(comparison: Comparison, path: Path) -> list[Path]:
     ax.set_xlim(-0.02, 1.02)
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.set_title(f"{comparison.task}: {comparison.hill_topologies} successful Hill topologies "
-                 f"(node area: successful sets), {comparison.runs} converged RNN runs", fontsize=9)
+    ax.set_title(
+        f"{comparison.task}: {comparison.hill_topologies} successful Hill topologies "
+        f"(node area: successful sets), {comparison.runs} converged RNN runs",
+        fontsize=9,
+    )
     return save_figure(fig, path)

@@ -31,43 +31,47 @@ def _node_positions(inputs: tuple[str, ...], genes: tuple[str, ...]) -> dict[str
     return pos
 
 
+NODE_RADIUS = 0.22
+
+
+def _rotate(v: np.ndarray, angle: float) -> np.ndarray:
+    return np.array([v[0] * np.cos(angle) - v[1] * np.sin(angle), v[0] * np.sin(angle) + v[1] * np.cos(angle)])
+
+
+def _link_arrow(a: np.ndarray, b: np.ndarray, centre: np.ndarray, sign: int, width: float) -> FancyArrowPatch:
+    """The arrow (activation) or bar (repression) from node position ``a`` to ``b``; a self-link
+    (a is b) is a loop bulging away from ``centre``, the middle of the genes."""
+    style = "-|>,head_length=6,head_width=4" if sign > 0 else "-[,widthB=5,lengthB=0"
+    colour = ACTIVATION_COLOUR if sign > 0 else REPRESSION_COLOUR
+    if a is b:
+        out = a - centre if np.linalg.norm(a - centre) > 1e-9 else np.array([0.0, -1.0])
+        out = out / np.linalg.norm(out)
+        turn = np.deg2rad(40)
+        start, end, bend = a + NODE_RADIUS * _rotate(out, turn), a + NODE_RADIUS * _rotate(out, -turn), -2.4
+    else:
+        direction = (b - a) / np.linalg.norm(b - a)
+        start, end, bend = a + direction * NODE_RADIUS, b - direction * (NODE_RADIUS + 0.03), 0.18
+    return FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={bend}", arrowstyle=style, color=colour,
+                           lw=width, mutation_scale=1.5, shrinkA=0, shrinkB=0)  # fmt: skip
+
+
 def draw_network(ax: plt.Axes, topology: Topology, strengths: np.ndarray | None = None, title: str = "") -> None:
     """Draw a signed topology on ``ax``: arrows for activation, bars for repression, line width
     by |strength| (relative to the strongest link)."""
     pos = _node_positions(topology.inputs, topology.genes)
-    radius = 0.22
     links = topology.links()
-    if strengths is not None and links:
-        top = max(abs(float(strengths[topology.sources.index(s), topology.genes.index(t)])) for s, t, _ in links)
+    magnitude = {(s, t): 0.0 if strengths is None else abs(float(strengths[topology.sources.index(s),
+                                                                           topology.genes.index(t)]))
+                 for s, t, _ in links}  # fmt: skip
+    top = max(magnitude.values(), default=0.0)
+    centre = np.mean([pos[g] for g in topology.genes], axis=0)
     for src, tgt, sign in links:
-        width = 2.0
-        if strengths is not None and top > 0:
-            value = abs(float(strengths[topology.sources.index(src), topology.genes.index(tgt)]))
-            width = 0.8 + 3.2 * value / top
-        colour = ACTIVATION_COLOUR if sign > 0 else REPRESSION_COLOUR
-        style = "-|>,head_length=6,head_width=4" if sign > 0 else "-[,widthB=5,lengthB=0"
-        a, b = pos[src], pos[tgt]
-        if src == tgt:
-            # a loop bulging away from the centre of the genes (downwards for a single gene)
-            centre = np.mean([pos[g] for g in topology.genes], axis=0)
-            out = a - centre if np.linalg.norm(a - centre) > 1e-9 else np.array([0.0, -1.0])
-            out = out / np.linalg.norm(out)
-            turn = np.deg2rad(40)
-            rot = lambda v, ang: np.array([v[0] * np.cos(ang) - v[1] * np.sin(ang),
-                                           v[0] * np.sin(ang) + v[1] * np.cos(ang)])
-            start, end = a + radius * rot(out, turn), a + radius * rot(out, -turn)
-            arrow = FancyArrowPatch(start, end, connectionstyle="arc3,rad=-2.4", arrowstyle=style,
-                                    color=colour, lw=width, mutation_scale=1.5, shrinkA=0, shrinkB=0)
-        else:
-            direction = (b - a) / np.linalg.norm(b - a)
-            arrow = FancyArrowPatch(a + direction * radius, b - direction * (radius + 0.03),
-                                    connectionstyle="arc3,rad=0.18", arrowstyle=style, color=colour,
-                                    lw=width, mutation_scale=1.5, shrinkA=0, shrinkB=0)
-        ax.add_patch(arrow)
+        width = 0.8 + 3.2 * magnitude[src, tgt] / top if strengths is not None and top > 0 else 2.0
+        ax.add_patch(_link_arrow(pos[src], pos[tgt], centre, sign, width))
     for name, p in pos.items():
         is_input = name in topology.inputs
-        ax.add_patch(Circle(p, radius, facecolor="white" if is_input else "#dbe9f6",
-                            edgecolor="gray" if is_input else "tab:blue", lw=1.5, zorder=3))
+        face, edge = ("white", "gray") if is_input else ("#dbe9f6", "tab:blue")
+        ax.add_patch(Circle(p, NODE_RADIUS, facecolor=face, edgecolor=edge, lw=1.5, zorder=3))
         ax.text(*p, name, ha="center", va="center", fontsize=9, zorder=4)
     xs = np.array([p[0] for p in pos.values()])
     ys = np.array([p[1] for p in pos.values()])
@@ -86,8 +90,9 @@ def plot_network(topology: Topology, strengths: np.ndarray | None, path: Path, t
     return save_figure(fig, path)
 
 
-def plot_topology_gallery(table: pd.DataFrame, sources: tuple[str, ...], genes: tuple[str, ...], path: Path,
-                          n: int = 12, title: str = "") -> list[Path]:
+def plot_topology_gallery(
+    table: pd.DataFrame, sources: tuple[str, ...], genes: tuple[str, ...], path: Path, n: int = 12, title: str = ""
+) -> list[Path]:
     """The ``n`` most frequent topologies of a ``topology,n_links,count,probability`` table as a
     grid of network diagrams, each titled with its count and share of runs."""
     rows = table.head(n)
@@ -96,12 +101,10 @@ def plot_topology_gallery(table: pd.DataFrame, sources: tuple[str, ...], genes: 
     fig, axes = plt.subplots(lines, columns, figsize=(2.6 * columns, 2.7 * lines), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
-    for ax, (_, row) in zip(axes.flat, rows.iterrows()):
+    for ax, (_, row) in zip(axes.flat, rows.iterrows(), strict=False):
         topology = Topology.from_key(row["topology"], tuple(sources), tuple(genes))
         draw_network(ax, topology, None, title=f"{row['count']} runs ({100 * row['probability']:.1f}%)")
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return save_figure(fig, path)
-
-

@@ -18,8 +18,9 @@ def plot_knockouts(knockouts: KnockoutTrajectories, task: Task, path: Path, cond
     """The paper's Fig. 2b for every link: the target gene in the wild type (light) and in the
     link's mutant (dark) under one mutation condition (default: the last, strongest one)."""
     n_sources, n_genes = knockouts.mutants.shape[:2]
-    fig, axes = plt.subplots(n_genes, n_sources, figsize=(2.2 * n_sources, 1.9 * n_genes),
-                             sharex=True, sharey=True, squeeze=False)
+    fig, axes = plt.subplots(
+        n_genes, n_sources, figsize=(2.2 * n_sources, 1.9 * n_genes), sharex=True, sharey=True, squeeze=False
+    )
     t = np.arange(knockouts.wild_type.shape[1]) * knockouts.dt
     for i, src in enumerate(task.sources):
         for j, tgt in enumerate(task.genes):
@@ -33,7 +34,9 @@ def plot_knockouts(knockouts: KnockoutTrajectories, task: Task, path: Path, cond
             if j == n_genes - 1:
                 ax.set_xlabel("time")
     axes[0, -1].legend(fontsize=7)
-    level = ", ".join(f"{name} = {v:.2g}" for name, v in zip(task.inputs, knockouts.inputs[condition, -1]))
+    level = ", ".join(
+        f"{name} = {v:.2g}" for name, v in zip(task.inputs, knockouts.inputs[condition, -1], strict=False)
+    )
     fig.suptitle(f"link knockouts ({level})", fontsize=9)
     fig.tight_layout()
     return save_figure(fig, path)
@@ -69,7 +72,7 @@ def plot_sparsify_path(path: SparsifyPath, file: Path) -> list[Path]:
         high = np.array([s.trained.metrics[high_name] for s in steps], dtype=float)
         colour = GENE_COLOURS[k % 6]
         if low_name != high_name:  # a range, as the oscillation band of the paper's Fig. 4a
-            for xi, lo, hi, good in zip(x, low, high, ok):
+            for xi, lo, hi, good in zip(x, low, high, ok, strict=False):
                 top.vlines(xi, lo, hi, color=colour, lw=6, alpha=0.8 if good else 0.25)
             top.plot([], [], color=colour, lw=6, label=label)
             continue
@@ -82,12 +85,13 @@ def plot_sparsify_path(path: SparsifyPath, file: Path) -> list[Path]:
     top.set_ylabel("metric")
     top.legend(fontsize=7)
     last = path.last_success
-    top.set_title(f"{path.task.name}, seed {path.seed}: sparsest success at step "
-                  f"{last.step if last else '-'} (open markers: deletions that fail)", fontsize=9)
+    top.set_title(
+        f"{path.task.name}, seed {path.seed}: sparsest success at step "
+        f"{last.step if last else '-'} (open markers: deletions that fail)",
+        fontsize=9,
+    )
     for k, step in enumerate(steps):
         ax = fig.add_subplot(grid[1, k])
         draw_network(ax, step.topology, step.strengths)
         ax.set_title(("" if step.success else "fails: ") + f"#{step.step}", fontsize=8)
     return save_figure(fig, file)
-
-

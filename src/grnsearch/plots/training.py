@@ -24,12 +24,24 @@ def plot_loss(history: np.ndarray, path: Path, title: str = "") -> list[Path]:
     return save_figure(fig, path)
 
 
-def plot_response(responses: Sequence[Response], inputs: Sequence[str], genes: Sequence[str],
-                  scored_index: Sequence[int], path: Path, title: str = "") -> list[Path]:
+def plot_response(
+    responses: Sequence[Response],
+    inputs: Sequence[str],
+    genes: Sequence[str],
+    scored_index: Sequence[int],
+    path: Path,
+    title: str = "",
+) -> list[Path]:
     """Inputs (top) and genes against the targets of the scored genes (bottom), one column per
     demo condition."""
-    fig, axes = plt.subplots(2, len(responses), figsize=(3.0 * len(responses), 4.6), sharex="col",
-                             gridspec_kw={"height_ratios": [1, 2.4]}, squeeze=False)
+    fig, axes = plt.subplots(
+        2,
+        len(responses),
+        figsize=(3.0 * len(responses), 4.6),
+        sharex="col",
+        gridspec_kw={"height_ratios": [1, 2.4]},
+        squeeze=False,
+    )
     for col, response in enumerate(responses):
         t, traj = response.time, response.trajectory
         top, bottom = axes[0, col], axes[1, col]
@@ -38,8 +50,9 @@ def plot_response(responses: Sequence[Response], inputs: Sequence[str], genes: S
         for j, gene in enumerate(genes):
             bottom.plot(t, traj[:, j], color=GENE_COLOURS[j % 6], label=gene)
         for k, j in enumerate(scored_index):
-            bottom.plot(t[1:], response.targets[:, k], ls=":", lw=2, color=GENE_COLOURS[j % 6],
-                        label=f"{genes[j]} target")
+            bottom.plot(
+                t[1:], response.targets[:, k], ls=":", lw=2, color=GENE_COLOURS[j % 6], label=f"{genes[j]} target"
+            )
         top.set_title(response.label, fontsize=9)
         bottom.set_xlabel("time")
         bottom.set_ylim(-0.02, 1.02)
@@ -53,8 +66,7 @@ def plot_response(responses: Sequence[Response], inputs: Sequence[str], genes: S
     return save_figure(fig, path)
 
 
-def plot_synthesis(sections: SynthesisSections, sources: Sequence[str], genes: Sequence[str],
-                   path: Path) -> list[Path]:
+def plot_synthesis(sections: SynthesisSections, sources: Sequence[str], genes: Sequence[str], path: Path) -> list[Path]:
     """Cross-sections of f (as in the paper's Fig. 1c): each f_j against one source on [0, 1],
     the other sources held at rest."""
     fig, axes = plt.subplots(1, len(sources), figsize=(2.6 * len(sources), 2.6), sharey=True, squeeze=False)

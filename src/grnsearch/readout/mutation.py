@@ -63,8 +63,15 @@ class KnockoutTrajectories(NamedTuple):
     dt: float
 
 
-def _strengths(model: AbstractDynamics, task: Task, link_scale: jax.Array, lam: jax.Array,
-               mode: str, solver: str, squared: bool = False) -> jax.Array:
+def _strengths(
+    model: AbstractDynamics,
+    task: Task,
+    link_scale: jax.Array,
+    lam: jax.Array,
+    mode: str,
+    solver: str,
+    squared: bool = False,
+) -> jax.Array:
     inputs, dt = task.mutation_conditions()
     inputs = jnp.asarray(inputs, dtype=jnp.float32)
     n_sources, n_genes = link_scale.shape
@@ -94,14 +101,23 @@ def _strengths(model: AbstractDynamics, task: Task, link_scale: jax.Array, lam: 
 
 @functools.lru_cache(maxsize=32)
 def _strengths_fn(task: Task, mode: str, solver: str, batched: bool, squared: bool = False):
-    fn = lambda m, s, lam: _strengths(m, task, s, lam, mode, solver, squared)
+    def fn(m, s, lam):
+        return _strengths(m, task, s, lam, mode, solver, squared)
+
     if batched:
         fn = eqx.filter_vmap(fn, in_axes=(eqx.if_array(0), 0, None))
     return eqx.filter_jit(fn)
 
 
-def link_strengths(model: AbstractDynamics, task: Task, lam: float = 0.9, mode: str = "trajectory",
-                   *, link_scale: jax.Array | None = None, solver: str = "euler") -> np.ndarray:
+def link_strengths(
+    model: AbstractDynamics,
+    task: Task,
+    lam: float = 0.9,
+    mode: str = "trajectory",
+    *,
+    link_scale: jax.Array | None = None,
+    solver: str = "euler",
+) -> np.ndarray:
     """Strength of every link i -> j of one model, (n_sources, n_genes), sources = inputs + genes.
 
     ``link_scale`` is the model's wild-type matrix (its blocked links at 0; default all ones).
@@ -111,8 +127,9 @@ def link_strengths(model: AbstractDynamics, task: Task, lam: float = 0.9, mode: 
     return np.asarray(_strengths_fn(task, mode, solver, False)(model, scale, jnp.asarray(lam)))
 
 
-def knockout_changes(model: AbstractDynamics, task: Task, *, lam: float = 0.0,
-                     link_scale: jax.Array | None = None, solver: str = "euler") -> np.ndarray:
+def knockout_changes(
+    model: AbstractDynamics, task: Task, *, lam: float = 0.0, link_scale: jax.Array | None = None, solver: str = "euler"
+) -> np.ndarray:
     """Mean squared change of each link's target gene when the link is knocked out (or down to
     ``lam``), over the task's mutation conditions and time steps: (n_sources, n_genes). Links the
     model does not have get exactly 0. Sparsification deletes the link with the smallest change."""
@@ -122,8 +139,15 @@ def knockout_changes(model: AbstractDynamics, task: Task, *, lam: float = 0.0,
     return np.asarray(fn(model, scale, jnp.asarray(lam)))
 
 
-def ensemble_link_strengths(models: AbstractDynamics, task: Task, link_scales: jax.Array,
-                            lam: float = 0.9, mode: str = "trajectory", *, solver: str = "euler") -> np.ndarray:
+def ensemble_link_strengths(
+    models: AbstractDynamics,
+    task: Task,
+    link_scales: jax.Array,
+    lam: float = 0.9,
+    mode: str = "trajectory",
+    *,
+    solver: str = "euler",
+) -> np.ndarray:
     """Strengths (n_models, n_sources, n_genes) of a stacked ensemble, model m under
     ``link_scales[m]``, in one vectorised call."""
     ReadoutSettings(lam, mode)
@@ -131,8 +155,9 @@ def ensemble_link_strengths(models: AbstractDynamics, task: Task, link_scales: j
     return np.asarray(fn(models, jnp.asarray(link_scales), jnp.asarray(lam)))
 
 
-def knockout_trajectories(model: AbstractDynamics, task: Task, lam: float = 0.0, *,
-                          link_scale: jax.Array | None = None, solver: str = "euler") -> KnockoutTrajectories:
+def knockout_trajectories(
+    model: AbstractDynamics, task: Task, lam: float = 0.0, *, link_scale: jax.Array | None = None, solver: str = "euler"
+) -> KnockoutTrajectories:
     """Wild-type and mutant trajectories for every link under the task's mutation conditions
     (the paper's Fig. 2b uses lam = 0, a knockout)."""
     ReadoutSettings(lam)
@@ -143,8 +168,7 @@ def knockout_trajectories(model: AbstractDynamics, task: Task, lam: float = 0.0,
     @eqx.filter_jit
     def run(m, s):
         wild = simulate(m, inputs, dt, link_scale=s, solver=solver)
-        mutants = jax.vmap(lambda k: simulate(m, inputs, dt, link_scale=k, solver=solver))(
-            mutant_link_scales(s, lam))
+        mutants = jax.vmap(lambda k: simulate(m, inputs, dt, link_scale=k, solver=solver))(mutant_link_scales(s, lam))
         return wild, mutants
 
     wild, mutants = run(model, scale)
@@ -176,15 +200,18 @@ class LinkReport:
         return topology_table(self.topologies)
 
 
-def analyse(models: Ensemble | Sequence[TrainedModel], lam: float = 0.9, mode: str = "trajectory",
-            cutoff: float | str = "auto") -> LinkReport:
+def analyse(
+    models: Ensemble | Sequence[TrainedModel], lam: float = 0.9, mode: str = "trajectory", cutoff: float | str = "auto"
+) -> LinkReport:
     """Link strengths of every model (vectorised over models and links), the cutoff and the
     topologies. All models must share one task; models trained with different settings are
     grouped and each group runs as one program."""
     ReadoutSettings(lam, mode, cutoff)
     if isinstance(models, Ensemble):
         task, seeds = models.task, list(models.seeds)
-        scales = jnp.broadcast_to(task.link_scale(models.config.blocked), (len(models), len(task.sources), len(task.genes)))
+        scales = jnp.broadcast_to(
+            task.link_scale(models.config.blocked), (len(models), len(task.sources), len(task.genes))
+        )
         strengths = ensemble_link_strengths(models.models, task, scales, lam, mode, solver=models.config.solver)
     else:
         models = list(models)

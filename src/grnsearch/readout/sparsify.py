@@ -99,8 +99,12 @@ class SparsifyPath:
         deleted relative to the last successful step), ``restart`` and ``successful_restarts``."""
         rows = []
         for s in self.steps:
-            row: dict[str, Any] = {"step": s.step, "n_links": s.topology.n_links,
-                                   "topology": s.topology.key(), "success": s.success}
+            row: dict[str, Any] = {
+                "step": s.step,
+                "n_links": s.topology.n_links,
+                "topology": s.topology.key(),
+                "success": s.success,
+            }
             for name in self.task.metric_names:
                 row[name] = s.trained.metrics[name]
             row["removed"] = "" if s.removed is None else format_link(*s.removed)
@@ -113,8 +117,7 @@ class SparsifyPath:
 def deletable_links(task: Task, blocked: Sequence[tuple[str, str]], protect_inputs: bool) -> list[tuple[str, str]]:
     """Links that are still allowed and may be deleted (input links excluded when protected)."""
     blocked = set(blocked)
-    return [(s, t) for s, t in task.links()
-            if (s, t) not in blocked and not (protect_inputs and s in task.inputs)]
+    return [(s, t) for s, t in task.links() if (s, t) not in blocked and not (protect_inputs and s in task.inputs)]
 
 
 RESTART_STRIDE = 1_000_003  # restart r of seed s trains with seed s + r * RESTART_STRIDE
@@ -131,8 +134,13 @@ class _PathPlan:
     readout: ReadoutSettings
 
 
-def _train_step(plan: _PathPlan, blocked: list[tuple[str, str]], removed: tuple[str, str] | None,
-                number: int, previous: Topology | None) -> SparsifyStep:
+def _train_step(
+    plan: _PathPlan,
+    blocked: list[tuple[str, str]],
+    removed: tuple[str, str] | None,
+    number: int,
+    previous: Topology | None,
+) -> SparsifyStep:
     """Train the plan's restarts with these links blocked (one vectorised ensemble) and keep one:
     among those that succeed, the one whose topology is closest to ``previous`` (the last
     accepted network, minus the deleted link) or, at the first step, the medoid of the successful
@@ -140,8 +148,9 @@ def _train_step(plan: _PathPlan, blocked: list[tuple[str, str]], removed: tuple[
     task, restarts = plan.task, plan.settings.restarts
     seeds = [plan.seed + r * RESTART_STRIDE for r in range(restarts)]
     ensemble = train(task, seeds, config=plan.config.replace(blocked=tuple(blocked)))
-    reports = [analyse([trained], lam=plan.readout.lam, mode="trajectory", cutoff=plan.readout.cutoff)
-               for trained in ensemble]
+    reports = [
+        analyse([trained], lam=plan.readout.lam, mode="trajectory", cutoff=plan.readout.cutoff) for trained in ensemble
+    ]
     successes = ensemble.converged
     losses = ensemble.summary()["loss"].to_numpy()
 
@@ -160,8 +169,18 @@ def _train_step(plan: _PathPlan, blocked: list[tuple[str, str]], removed: tuple[
     best = min(range(restarts), key=rank)
     trained, report = ensemble[best], reports[best]
     changes = knockout_changes(trained.model, task, link_scale=trained.link_scale, solver=trained.config.solver)
-    return SparsifyStep(number, trained, report.strengths[0], report.topologies[0], report.cutoff, changes,
-                        removed, bool(successes[best]), best, int(successes.sum()))
+    return SparsifyStep(
+        number,
+        trained,
+        report.strengths[0],
+        report.topologies[0],
+        report.cutoff,
+        changes,
+        removed,
+        bool(successes[best]),
+        best,
+        int(successes.sum()),
+    )
 
 
 def _without(topology: Topology, link: tuple[str, str]) -> Topology:
@@ -171,9 +190,14 @@ def _without(topology: Topology, link: tuple[str, str]) -> Topology:
     return Topology(signs, topology.sources, topology.genes)
 
 
-def sparsify_path(task: Task, seed: int, config: TrainConfig, *,
-                  settings: SparsifySettings | None = None,
-                  readout: ReadoutSettings | None = None) -> SparsifyPath:
+def sparsify_path(
+    task: Task,
+    seed: int,
+    config: TrainConfig,
+    *,
+    settings: SparsifySettings | None = None,
+    readout: ReadoutSettings | None = None,
+) -> SparsifyPath:
     """The sparsification path of one seed (see the module docstring).
 
     ``config.blocked`` are links excluded from the start. After each successful step the
@@ -204,8 +228,7 @@ def sparsify_path(task: Task, seed: int, config: TrainConfig, *,
             if not budget_left():
                 break
             link = candidates[int(k)]
-            trial = _train_step(plan, blocked + [link], link, len(path.steps) + 1,
-                                _without(current.topology, link))
+            trial = _train_step(plan, blocked + [link], link, len(path.steps) + 1, _without(current.topology, link))
             path.steps.append(trial)
             if trial.success:
                 accepted = trial
@@ -223,8 +246,13 @@ def paths_table(paths: Sequence[SparsifyPath]) -> pd.DataFrame:
     rows = []
     for path in paths:
         last = path.last_success
-        rows.append({"seed": path.seed, "steps": len(path.steps),
-                     "last_success_step": last.step if last else "",
-                     "n_links": last.topology.n_links if last else "",
-                     "topology": last.topology.key() if last else ""})
+        rows.append(
+            {
+                "seed": path.seed,
+                "steps": len(path.steps),
+                "last_success_step": last.step if last else "",
+                "n_links": last.topology.n_links if last else "",
+                "topology": last.topology.key() if last else "",
+            }
+        )
     return pd.DataFrame(rows)

@@ -19,8 +19,9 @@ from grnsearch.errors import GrnsearchError
 from grnsearch.network.topology import Topology, signs_connected, signs_from_strengths
 
 
-def topologies_from_strengths(strengths: np.ndarray, cutoff: float, sources: Sequence[str],
-                              genes: Sequence[str]) -> list[Topology]:
+def topologies_from_strengths(
+    strengths: np.ndarray, cutoff: float, sources: Sequence[str], genes: Sequence[str]
+) -> list[Topology]:
     """One topology per run of ``strengths`` (n_runs, n_sources, n_genes)."""
     signs = signs_from_strengths(strengths, cutoff)
     return [Topology(s, tuple(sources), tuple(genes)) for s in signs]
@@ -34,8 +35,7 @@ def topology_table(topologies: Iterable[Topology]) -> pd.DataFrame:
     total = sum(counts.values())
     rows = [(t.key(), t.n_links, c, c / total if total else 0.0) for t, c in counts.items()]
     table = pd.DataFrame(rows, columns=["topology", "n_links", "count", "probability"])
-    return table.sort_values(["count", "n_links", "topology"], ascending=[False, True, True],
-                             ignore_index=True)
+    return table.sort_values(["count", "n_links", "topology"], ascending=[False, True, True], ignore_index=True)
 
 
 def count_distinct(signs: np.ndarray, valid_only: bool, n_inputs: int) -> int:
@@ -65,8 +65,7 @@ class CutoffScan:
         return pd.DataFrame({"cutoff": self.cutoffs, "distinct_topologies": self.distinct})
 
 
-def scan_cutoffs(strengths: np.ndarray, n_inputs: int, *, valid_only: bool = False,
-                 n_points: int = 200) -> CutoffScan:
+def scan_cutoffs(strengths: np.ndarray, n_inputs: int, *, valid_only: bool = False, n_points: int = 200) -> CutoffScan:
     """Count distinct topologies over log-spaced cutoffs spanning the ensemble's |strengths|
     (with ``valid_only``, counting only runs that pass the connectivity filter).
 
@@ -81,8 +80,7 @@ def scan_cutoffs(strengths: np.ndarray, n_inputs: int, *, valid_only: bool = Fal
         raise GrnsearchError("every link strength is zero: no cutoff separates present from absent links")
     low, high = magnitudes.min() / 2, magnitudes.max()
     cutoffs = np.geomspace(low, high, n_points)
-    distinct = np.asarray([count_distinct(signs_from_strengths(strengths, c), valid_only, n_inputs)
-                           for c in cutoffs])
+    distinct = np.asarray([count_distinct(signs_from_strengths(strengths, c), valid_only, n_inputs) for c in cutoffs])
     best_count = distinct.max()
     at_max = distinct == best_count
     # widest contiguous run of maximal points
@@ -171,4 +169,8 @@ def choose_cutoff(strengths: np.ndarray, cutoff: float | str, n_inputs: int) -> 
         scan = scan_cutoffs(strengths, n_inputs, valid_only=False)
         return scan.best, "auto: maximises distinct topologies over the runs", scan
     peak = float(np.max(np.abs(strengths)))
-    return AUTO_RELATIVE * peak, f"auto: {AUTO_RELATIVE:.0%} of the largest |strength| (fewer than {AUTO_MIN_RUNS} runs)", None
+    return (
+        AUTO_RELATIVE * peak,
+        f"auto: {AUTO_RELATIVE:.0%} of the largest |strength| (fewer than {AUTO_MIN_RUNS} runs)",
+        None,
+    )

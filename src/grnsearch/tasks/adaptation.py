@@ -95,9 +95,7 @@ class AdaptationTask(Task):
         level = jnp.where(k[None, :] < TEST_PRE_STEPS, BASELINE_INPUT, heights[:, None])
         return simulate(model, level[:, :, None], TEST_DT, link_scale=link_scale, solver=solver)
 
-    def metrics(
-        self, model: AbstractDynamics, link_scale: jax.Array, solver: str = "euler"
-    ) -> dict[str, jax.Array]:
+    def metrics(self, model: AbstractDynamics, link_scale: jax.Array, solver: str = "euler") -> dict[str, jax.Array]:
         heights = jnp.asarray(CURVE_HEIGHTS)
         g1 = self.step_response(model, heights, link_scale, solver)[:, :, 0]
         before = g1[:, TEST_PRE_STEPS]
@@ -114,8 +112,7 @@ class AdaptationTask(Task):
 
     def success(self, metrics: dict[str, float]) -> bool:
         return bool(
-            metrics["sensitivity"] >= self.min_sensitivity
-            and metrics["adaptation_error"] <= self.max_adaptation_error
+            metrics["sensitivity"] >= self.min_sensitivity and metrics["adaptation_error"] <= self.max_adaptation_error
         )
 
     def demo_conditions(self) -> list[DemoCondition]:

@@ -49,8 +49,10 @@ class OscillationScreen:
         """The I1 part of the criterion from the readout's second-half statistics."""
         return (var > self.oscillation_min_var) & (max_inc * min_inc < -self.turn_threshold)
 
-    def rests_and_holds(self, rest_mean: jax.Array, rest_var: jax.Array, hold_mean: jax.Array,
-                        hold_var: jax.Array) -> jax.Array:
+    def rests_and_holds(
+        self, rest_mean: jax.Array, rest_var: jax.Array, hold_mean: jax.Array, hold_var: jax.Array
+    ) -> jax.Array:
         """The no-input and I2 parts of the criterion."""
-        return ((rest_var < self.rest_max_var) & (hold_mean > self.hold_fold * rest_mean)
-                & (hold_var < self.hold_max_var))
+        return (
+            (rest_var < self.rest_max_var) & (hold_mean > self.hold_fold * rest_mean) & (hold_var < self.hold_max_var)
+        )

@@ -110,8 +110,9 @@ class OscillationTask(Task):
 
     def _training_targets(self) -> np.ndarray:
         steps = np.arange(1, self.n_steps + 1)
-        return np.stack([np.full(self.n_steps, BASAL), triangle_wave(steps - 1),
-                         np.full(self.n_steps, PLATEAU)]).astype(np.float32)[:, :, None]
+        return np.stack(
+            [np.full(self.n_steps, BASAL), triangle_wave(steps - 1), np.full(self.n_steps, PLATEAU)]
+        ).astype(np.float32)[:, :, None]
 
     def conditions(self, key: jax.Array) -> Conditions:
         targets = jnp.asarray(self._training_targets())
@@ -164,8 +165,9 @@ class OscillationTask(Task):
 PAPER_COMPARISON = (("direct_probability", 0.383), ("near_probability", 0.549))
 
 
-def _oscillation(name: str, genes: tuple[str, ...], iterations: int, init: dict[str, Any],
-                 **criteria: float) -> OscillationTask:
+def _oscillation(
+    name: str, genes: tuple[str, ...], iterations: int, init: dict[str, Any], **criteria: float
+) -> OscillationTask:
     return OscillationTask(
         name=name,
         genes=genes,
@@ -174,11 +176,21 @@ def _oscillation(name: str, genes: tuple[str, ...], iterations: int, init: dict[
         dt=0.2,
         n_steps=60,
         initial_values=(BASAL,) + (None,) * (len(genes) - 1),
-        defaults=TrainConfig(arch="per-gene", hidden=(16, 16), optimizer="rmsprop", learning_rate=1e-3,
-                             iterations=iterations, noise=TRAINING_NOISE, **init),
+        defaults=TrainConfig(
+            arch="per-gene",
+            hidden=(16, 16),
+            optimizer="rmsprop",
+            learning_rate=1e-3,
+            iterations=iterations,
+            noise=TRAINING_NOISE,
+            **init,
+        ),
         metric_names=("peak_to_trough", "period", "plateau", "basal"),
-        path_bands=(("g1 range under I1", "i1_min", "i1_max"), ("g1 under I2", "plateau", "plateau"),
-                    ("g1 without input", "basal", "basal")),
+        path_bands=(
+            ("g1 range under I1", "i1_min", "i1_max"),
+            ("g1 under I2", "plateau", "plateau"),
+            ("g1 without input", "basal", "basal"),
+        ),
         # the paper's screen (METHOD.md section 5): no input, I1 = 0.8 and I2 = 0.8, from 0.1
         hill_screen=OscillationScreen(start=BASAL, level=INPUT_LEVEL),
         paper_figures=PAPER_COMPARISON if len(genes) == 2 else (),

@@ -54,8 +54,13 @@ class TrainedModel:
     def simulate(self, inputs: Any, dt: float | None = None, link_scale: Any = None) -> np.ndarray:
         """Trajectories (conditions, steps + 1, n_genes) for inputs (conditions, steps, n_inputs)."""
         scale = self.link_scale if link_scale is None else jnp.asarray(link_scale)
-        traj = simulate(self.model, jnp.asarray(inputs, dtype=jnp.float32),
-                        self.task.dt if dt is None else dt, link_scale=scale, solver=self.config.solver)
+        traj = simulate(
+            self.model,
+            jnp.asarray(inputs, dtype=jnp.float32),
+            self.task.dt if dt is None else dt,
+            link_scale=scale,
+            solver=self.config.solver,
+        )
         return np.asarray(traj)
 
 
@@ -119,8 +124,15 @@ def concat_ensembles(parts: Sequence[Ensemble]) -> Ensemble:
         raise GrnsearchError("only ensembles of one task and configuration can be joined")
     models = concatenate([p.models for p in parts])
     metrics = {k: np.concatenate([p.metrics[k] for p in parts]) for k in first.metrics}
-    return Ensemble(first.task, first.config, [s for p in parts for s in p.seeds], models,
-                    np.concatenate([p.histories for p in parts]), metrics, max(p.wall_time for p in parts))
+    return Ensemble(
+        first.task,
+        first.config,
+        [s for p in parts for s in p.seeds],
+        models,
+        np.concatenate([p.histories for p in parts]),
+        metrics,
+        max(p.wall_time for p in parts),
+    )
 
 
 def resolve_seeds(seeds: int | Sequence[int], seed: int) -> list[int]:
@@ -142,7 +154,9 @@ def _metrics_fn(task: Task, solver: str):
     return eqx.filter_jit(eqx.filter_vmap(lambda m, s: task.metrics(m, s, solver)))
 
 
-def ensemble_metrics(task: Task, models: GeneNetworkModel, link_scales: jax.Array, solver: str) -> dict[str, np.ndarray]:
+def ensemble_metrics(
+    task: Task, models: GeneNetworkModel, link_scales: jax.Array, solver: str
+) -> dict[str, np.ndarray]:
     """The task's metrics for every model of a stacked ensemble, as NumPy arrays."""
     values = _metrics_fn(task, solver)(models, jnp.asarray(link_scales))
     return {k: np.asarray(v) for k, v in values.items()}

@@ -74,8 +74,7 @@ def _chunk_runner(task: Task, config: TrainConfig, chunk_len: int, n_devices: in
                 noise = config.noise * jax.random.normal(jax.random.fold_in(noise_key, it), shape)
 
             def objective(p):
-                return loss(eqx.combine(p, static), task, conditions, link_scale,
-                            solver=config.solver, noise=noise)
+                return loss(eqx.combine(p, static), task, conditions, link_scale, solver=config.solver, noise=noise)
 
             value, grads = jax.value_and_grad(objective)(params)
             updates, opt_state = optimizer.update(grads, opt_state, params)
@@ -137,6 +136,6 @@ def train_models(
     trained = eqx.combine(take(params, slice(0, n)), static)
     trained = jax.tree.map(lambda x: jax.device_put(x, jax.devices()[0]), trained)
     if not np.all(np.isfinite(history[:, -1])):
-        bad = [s for s, h in zip(seeds, history[:, -1]) if not np.isfinite(h)]
+        bad = [s for s, h in zip(seeds, history[:, -1], strict=False) if not np.isfinite(h)]
         raise GrnsearchError(f"training diverged (non-finite loss) for seeds {bad}; lower the learning rate")
     return trained, history, time.perf_counter() - start_time

@@ -54,6 +54,26 @@ class Comparison:
         return {k: v for k, v in self.__dict__.items() if k not in ("table", "paper")}
 
 
+TABLE_COLUMNS = ["topology", "n_links", "rnn_runs", "rnn_probability", "hill_successful_sets", "in_rnn",
+                 "in_hill", "distance_to_hill"]  # fmt: skip
+
+
+def _topology_rows(counts: pd.Series, hill_sets: dict[str, int], hill: list[Topology], sources: tuple[str, ...],
+                   genes: tuple[str, ...]) -> pd.DataFrame:  # fmt: skip
+    """One row per topology found by the RNN runs (``counts``) or the search (``hill_sets``), most
+    runs first: its runs, share, successful Hill sets, membership and distance to the search."""
+    hill_signs = np.stack([t.signs.reshape(-1).astype(int) for t in hill]) if hill else np.zeros((0, 1))
+    total = max(1, int(counts.sum()))
+    rows = []
+    for key in sorted(set(counts.index) | set(hill_sets), key=lambda k: (-counts.get(k, 0), k)):
+        topology = Topology.from_key(key, sources, genes)
+        distance = int(np.abs(hill_signs - topology.signs.reshape(-1)).sum(axis=1).min()) if len(hill_signs) else -1
+        runs = int(counts.get(key, 0))
+        rows.append([key, topology.n_links, runs, counts.get(key, 0) / total, int(hill_sets.get(key, 0)),
+                     key in counts, key in hill_sets, distance])  # fmt: skip
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+
 def compare(rnn_keys: list[str], search: SearchResult) -> Comparison:
     """Compare the topologies of converged RNN runs with a finished search; runs whose topology
     lies outside the search space (the connectivity filter) are counted and left out."""
@@ -65,30 +85,27 @@ def compare(rnn_keys: list[str], search: SearchResult) -> Comparison:
     summary = compare_with_reference(rnn, hill)
     counts = pd.Series(rnn_keys).value_counts()
     hill_sets = dict(zip(search.successes["topology"], search.successes["successful_sets"], strict=True))
-    hill_signs = np.stack([t.signs.reshape(-1).astype(int) for t in hill]) if hill else np.zeros((0, 1))
 
-    rows = []
-    for key in sorted(set(counts.index) | set(hill_sets), key=lambda k: (-counts.get(k, 0), k)):
-        topology = Topology.from_key(key, sources, genes)
-        distance = (int(np.abs(hill_signs - topology.signs.reshape(-1)).sum(axis=1).min())
-                    if len(hill_signs) else -1)
-        rows.append({"topology": key, "n_links": topology.n_links, "rnn_runs": int(counts.get(key, 0)),
-                     "rnn_probability": counts.get(key, 0) / max(1, len(rnn_keys)),
-                     "hill_successful_sets": int(hill_sets.get(key, 0)), "in_rnn": key in counts,
-                     "in_hill": key in hill_sets, "distance_to_hill": distance})
-    table = pd.DataFrame(rows, columns=["topology", "n_links", "rnn_runs", "rnn_probability",
-                                        "hill_successful_sets", "in_rnn", "in_hill", "distance_to_hill"])
+    table = _topology_rows(counts, hill_sets, hill, sources, genes)
     both = int((table["in_rnn"] & table["in_hill"]).sum())
     total_sets = sum(hill_sets.values())
     covered = sum(v for k, v in hill_sets.items() if k in counts)
     return Comparison(
-        task=search.settings.task, runs=len(rnn_keys), runs_outside_space=len(all_runs) - len(rnn),
+        task=search.settings.task,
+        runs=len(rnn_keys),
+        runs_outside_space=len(all_runs) - len(rnn),
         rnn_topologies=int(table["in_rnn"].sum()),
-        hill_topologies=len(hill_sets), both=both, rnn_only=int(table["in_rnn"].sum()) - both,
-        hill_only=len(hill_sets) - both, one_link_away=summary.one_link_away,
-        direct_probability=summary.direct_probability, near_probability=summary.compatible_probability,
-        hill_sets_covered=covered / total_sets if total_sets else 0.0, table=table,
-        paper=dict(tasks.get(search.settings.task).paper_figures))
+        hill_topologies=len(hill_sets),
+        both=both,
+        rnn_only=int(table["in_rnn"].sum()) - both,
+        hill_only=len(hill_sets) - both,
+        one_link_away=summary.one_link_away,
+        direct_probability=summary.direct_probability,
+        near_probability=summary.compatible_probability,
+        hill_sets_covered=covered / total_sets if total_sets else 0.0,
+        table=table,
+        paper=dict(tasks.get(search.settings.task).paper_figures),
+    )
 
 
 def compare_directories(study: str | Path, search_dir: str | Path, cutoff: float | None = None) -> Comparison:
@@ -98,15 +115,19 @@ def compare_directories(study: str | Path, search_dir: str | Path, cutoff: float
     search = read_search(search_dir)
     if study_dir.is_file():
         if cutoff is None:
-            raise GrnsearchError(f"{study_dir} is a strength table: give the cutoff that separates present "
-                                 "from absent links, e.g. --cutoff 5e-4 (the authors')")
+            raise GrnsearchError(
+                f"{study_dir} is a strength table: give the cutoff that separates present "
+                "from absent links, e.g. --cutoff 5e-4 (the authors')"
+            )
         task = search.settings.task
         keys = strength_table_topologies(study_dir, tasks.get(task), cutoff)
     else:
         task, keys = read_study_topologies(study_dir, cutoff)
     if search.settings.task != task:
-        raise GrnsearchError(f"{study_dir} is a study of {task!r} but {search_dir} searched "
-                             f"{search.settings.task!r}; compare a study and a search of the same task")
+        raise GrnsearchError(
+            f"{study_dir} is a study of {task!r} but {search_dir} searched "
+            f"{search.settings.task!r}; compare a study and a search of the same task"
+        )
     if not keys:
         raise GrnsearchError(f"{study_dir}: no converged runs to compare")
     return compare(keys, search)

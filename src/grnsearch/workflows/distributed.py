@@ -42,7 +42,8 @@ def dask_client(distribution: Distribution, *, split_cores: bool = False) -> Ite
         except (OSError, TimeoutError, ValueError) as err:
             raise GrnsearchError(
                 f"{scheduler}: cannot connect ({err}); check the address (tcp://host:port) "
-                "and that the scheduler is running", parameter="scheduler"
+                "and that the scheduler is running",
+                parameter="scheduler",
             ) from None
         try:
             yield client
@@ -50,8 +51,12 @@ def dask_client(distribution: Distribution, *, split_cores: bool = False) -> Ite
             client.close()
         return
     env = _worker_environment(workers) if split_cores else None
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=":0", env=env) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0", env=env
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         yield client
 
 
@@ -59,15 +64,19 @@ def _worker_environment(workers: int) -> dict[str, str]:
     """Split the cores between local workers: each worker's JAX gets cores // workers host
     devices (at least 1), instead of every worker claiming every core."""
     per_worker = max(1, (os.cpu_count() or 1) // workers)
-    flags = " ".join(flag for flag in os.environ.get("XLA_FLAGS", "").split()
-                     if not flag.startswith("--xla_force_host_platform_device_count"))
+    flags = " ".join(
+        flag
+        for flag in os.environ.get("XLA_FLAGS", "").split()
+        if not flag.startswith("--xla_force_host_platform_device_count")
+    )
     if per_worker > 1:
         flags = f"{flags} --xla_force_host_platform_device_count={per_worker}".strip()
     return {"XLA_FLAGS": flags, "GRNSEARCH_HOST_DEVICES": str(per_worker)}
 
 
-def iter_jobs(fn: Callable[..., Any], jobs: Sequence[tuple], client: Any = None, *,
-              progress: bool = False, desc: str = "jobs") -> Iterator[tuple[int, Any]]:
+def iter_jobs(
+    fn: Callable[..., Any], jobs: Sequence[tuple], client: Any = None, *, progress: bool = False, desc: str = "jobs"
+) -> Iterator[tuple[int, Any]]:
     """``(index, fn(*jobs[index]))`` for every job as it finishes, on ``client`` if given, so a
     caller can save each result before the next arrives."""
     with tqdm(total=len(jobs), disable=not progress, desc=desc, unit="job") as bar:
@@ -90,8 +99,9 @@ def iter_jobs(fn: Callable[..., Any], jobs: Sequence[tuple], client: Any = None,
             client.cancel(futures)
 
 
-def run_jobs(fn: Callable[..., Any], jobs: Sequence[tuple], client: Any = None, *,
-             progress: bool = False, desc: str = "jobs") -> list[Any]:
+def run_jobs(
+    fn: Callable[..., Any], jobs: Sequence[tuple], client: Any = None, *, progress: bool = False, desc: str = "jobs"
+) -> list[Any]:
     """``[fn(*job) for job in jobs]``, on ``client`` if given; results in job order."""
     results: list[Any] = [None] * len(jobs)
     for index, result in iter_jobs(fn, jobs, client, progress=progress, desc=desc):

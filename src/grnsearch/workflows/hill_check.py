@@ -21,5 +21,7 @@ def run_topology(run_dir: str | Path, trained: TrainedModel, key: str | None = N
     saved = saved_topology(run_dir, task, trained.seed)
     if saved is not None:
         return saved
-    return (analyse([trained]).topologies[0],
-            "link test of this run (no topology.json; run 'grnsearch mutate' to choose the cutoff)")
+    return (
+        analyse([trained]).topologies[0],
+        "link test of this run (no topology.json; run 'grnsearch mutate' to choose the cutoff)",
+    )

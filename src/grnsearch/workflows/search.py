@@ -29,10 +29,18 @@ from grnsearch.tasks.base import Task
 from grnsearch.workflows.distributed import dask_client, iter_jobs
 
 
-def run_search(task: Task, *, samples: int = DEFAULT_SAMPLES, seed: int = 0, out: str | Path,
-               resume: bool = False, distribution: Distribution | None = None,
-               chunk_size: int = DEFAULT_CHUNK, progress: bool = False,
-               topology_indices: Sequence[int] | None = None) -> SearchResult:
+def run_search(
+    task: Task,
+    *,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    out: str | Path,
+    resume: bool = False,
+    distribution: Distribution | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: bool = False,
+    topology_indices: Sequence[int] | None = None,
+) -> SearchResult:
     """Screen every topology of the task's space with ``samples`` random parameter sets and write
     the search directory ``out`` (:mod:`grnsearch.io.search_dir`); with ``resume``, continue the
     search already there. ``topology_indices`` restricts the search to part of the space (for
@@ -46,9 +54,15 @@ def run_search(task: Task, *, samples: int = DEFAULT_SAMPLES, seed: int = 0, out
     indices = np.arange(len(signs)) if topology_indices is None else np.asarray(topology_indices)
     signs = signs[indices]
     out = Path(out)
-    settings = SearchSettings(task=task.name, samples=samples, seed=seed, chunk_size=chunk_size,
-                              sample_block=SAMPLE_BLOCK, screen=asdict(screen),
-                              subset=None if topology_indices is None else indices.tolist())
+    settings = SearchSettings(
+        task=task.name,
+        samples=samples,
+        seed=seed,
+        chunk_size=chunk_size,
+        sample_block=SAMPLE_BLOCK,
+        screen=asdict(screen),
+        subset=None if topology_indices is None else indices.tolist(),
+    )
     meta = start_search_dir(out, settings, len(signs), resume)
 
     counts = np.full(len(signs), -1, dtype=np.int64)

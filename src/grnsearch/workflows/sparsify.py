@@ -13,10 +13,18 @@ from grnsearch.training.ensemble import resolve_seeds
 from grnsearch.workflows.distributed import dask_client, run_jobs
 
 
-def sparsify(task: Task, seeds: int | Sequence[int] = 5, *, seed: int = 0, config: TrainConfig | None = None,
-             settings: SparsifySettings | None = None, readout: ReadoutSettings | None = None,
-             distribution: Distribution | None = None, progress: bool = False,
-             **overrides: Any) -> list[SparsifyPath]:
+def sparsify(
+    task: Task,
+    seeds: int | Sequence[int] = 5,
+    *,
+    seed: int = 0,
+    config: TrainConfig | None = None,
+    settings: SparsifySettings | None = None,
+    readout: ReadoutSettings | None = None,
+    distribution: Distribution | None = None,
+    progress: bool = False,
+    **overrides: Any,
+) -> list[SparsifyPath]:
     """Sparsification paths for several seeds (seeds ``seed ..`` for a count, or the given list).
 
     ``config`` defaults to the task's, with the task's ``sparsify_iterations``; ``overrides``
@@ -36,6 +44,7 @@ def sparsify(task: Task, seeds: int | Sequence[int] = 5, *, seed: int = 0, confi
         return run_jobs(_path_job, jobs, client, progress=progress, desc="sparsification paths")
 
 
-def _path_job(task: Task, seed: int, config: TrainConfig, settings: SparsifySettings,
-              readout: ReadoutSettings) -> SparsifyPath:
+def _path_job(
+    task: Task, seed: int, config: TrainConfig, settings: SparsifySettings, readout: ReadoutSettings
+) -> SparsifyPath:
     return sparsify_path(task, seed, config, settings=settings, readout=readout)

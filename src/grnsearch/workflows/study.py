@@ -53,14 +53,19 @@ class StudyResult:
     def table(self) -> pd.DataFrame:
         """``seed,converged,topology,n_links``, then the task's metrics (one row per run)."""
         summary = self.ensemble.summary()
-        rows = pd.DataFrame({"seed": summary["seed"], "converged": self.converged,
-                             "topology": [t.key() for t in self.topologies],
-                             "n_links": [t.n_links for t in self.topologies]})
+        rows = pd.DataFrame(
+            {
+                "seed": summary["seed"],
+                "converged": self.converged,
+                "topology": [t.key() for t in self.topologies],
+                "n_links": [t.n_links for t in self.topologies],
+            }
+        )
         return pd.concat([rows, summary.drop(columns=["seed", "converged"])], axis=1)
 
     def topology_table(self) -> pd.DataFrame:
         """Topology counts and probabilities over the converged runs."""
-        return topology_table(t for t, ok in zip(self.topologies, self.converged) if ok)
+        return topology_table(t for t, ok in zip(self.topologies, self.converged, strict=False) if ok)
 
     def summary(self) -> dict[str, Any]:
         """Convergence, read-out settings, wall time and the degeneracy of the converged runs'
@@ -82,9 +87,18 @@ def _train_chunk(task: Task, seeds: list[int], config: TrainConfig) -> Ensemble:
     return train(task, seeds, config=config)
 
 
-def run_study(task: Task, seeds: int | Sequence[int] = 200, *, seed: int = 0, config: TrainConfig | None = None,
-              lam: float = 0.9, cutoff: float | str = "auto", distribution: Distribution | None = None,
-              progress: bool = False, **overrides: Any) -> StudyResult:
+def run_study(
+    task: Task,
+    seeds: int | Sequence[int] = 200,
+    *,
+    seed: int = 0,
+    config: TrainConfig | None = None,
+    lam: float = 0.9,
+    cutoff: float | str = "auto",
+    distribution: Distribution | None = None,
+    progress: bool = False,
+    **overrides: Any,
+) -> StudyResult:
     """Train every seed, decide convergence by the task's criterion, mutate every model
     (trajectory mode, knockdown ``lam``) and read its topology. Training runs as one vectorised
     ensemble in-process, or as one chunk of seeds per worker of ``distribution``. The automatic
@@ -100,14 +114,15 @@ def run_study(task: Task, seeds: int | Sequence[int] = 200, *, seed: int = 0, co
     with dask_client(distribution) as client:
         n_chunks = 1 if client is None else max(1, min(len(seed_list), len(client.scheduler_info()["workers"]) or 1))
         chunks = [list(c) for c in np.array_split(np.asarray(seed_list), n_chunks) if len(c)]
-        parts = run_jobs(_train_chunk, [(task, c, config) for c in chunks], client, progress=progress,
-                         desc="training chunks")
+        parts = run_jobs(
+            _train_chunk, [(task, c, config) for c in chunks], client, progress=progress, desc="training chunks"
+        )
     ensemble = concat_ensembles(parts)
     converged = ensemble.converged
-    scales = np.broadcast_to(np.asarray(task.link_scale(config.blocked)),
-                             (len(ensemble), len(task.sources), len(task.genes)))
-    strengths = ensemble_link_strengths(ensemble.models, task, scales, readout.lam, readout.mode,
-                                        solver=config.solver)
+    scales = np.broadcast_to(
+        np.asarray(task.link_scale(config.blocked)), (len(ensemble), len(task.sources), len(task.genes))
+    )
+    strengths = ensemble_link_strengths(ensemble.models, task, scales, readout.lam, readout.mode, solver=config.solver)
     basis = strengths[converged] if converged.sum() >= 2 else strengths
     value, rule, scan = choose_cutoff(basis, readout.cutoff, len(task.inputs))
     if scan is not None:

@@ -15,14 +15,21 @@ from grnsearch.workflows.hill_check import run_topology
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("hill-check", help="convert a trained run's topology to a Hill-function model",
-                       description="Fit a Hill-function model (n = 2) of the run's topology to its task, report "
-                                   "whether it performs the task (exit 0) or not (exit 1), and write "
-                                   "RUN_DIR/hill/: hill_check.json, hill_model.xml (SBML), "
-                                   "hill_model.antimony and a Hill-against-RNN figure.")
+    p = sub.add_parser(
+        "hill-check",
+        help="convert a trained run's topology to a Hill-function model",
+        description="Fit a Hill-function model (n = 2) of the run's topology to its task, report "
+        "whether it performs the task (exit 0) or not (exit 1), and write "
+        "RUN_DIR/hill/: hill_check.json, hill_model.xml (SBML), "
+        "hill_model.antimony and a Hill-against-RNN figure.",
+    )
     p.add_argument("run_dir", metavar="RUN_DIR", help="a run directory (seed-<k>) from train, study or sparsify")
-    p.add_argument("--topology", default=None, metavar="KEY",
-                   help="check this topology instead of the run's (e.g. 'I->g1:+ I->g2:+ g2->g1:-')")
+    p.add_argument(
+        "--topology",
+        default=None,
+        metavar="KEY",
+        help="check this topology instead of the run's (e.g. 'I->g1:+ I->g2:+ g2->g1:-')",
+    )
     p.add_argument("--n", type=options.hill_exponent, default=2.0, help="Hill exponent (default 2, the paper's)")
     p.add_argument("--seed", type=options.whole_number, default=0, help="seed of the parameter sampling (default 0)")
     options.add_quiet_options(p, "skip the figure")
@@ -38,8 +45,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         options.say(f"grnsearch: Hill model of {topology.key()} (from {origin})")
         for gene in genes_without_activator(topology):
-            options.say(f"note: nothing activates {gene}; Hill models have no basal rate, so {gene} is not made "
-                        "and its links act on nothing")
+            options.say(
+                f"note: nothing activates {gene}; Hill models have no basal rate, so {gene} is not made "
+                "and its links act on nothing"
+            )
     fit = fit_hill(trained.task, topology, seed=args.seed, n=args.n)
     out = write_hill_check(run_dir, trained, fit, figures=not args.no_figures)
     if not args.quiet:
@@ -47,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
         detail = ", ".join(f"{k} {v:.4g}" for k, v in fit.metrics.items() if isinstance(v, float))
         extra = ", ".join(f"{k} {v}" for k, v in fit.details.items() if not isinstance(v, float))
         print(f"the Hill model {verdict} the task {trained.task.name} ({fit.method}: {extra}; {detail})")
-        print(f"wrote {out}/hill_check.json, hill_model.xml (SBML), hill_model.antimony"
-              f"{'' if args.no_figures else ', hill_vs_rnn.png'}")
+        print(
+            f"wrote {out}/hill_check.json, hill_model.xml (SBML), hill_model.antimony"
+            f"{'' if args.no_figures else ', hill_vs_rnn.png'}"
+        )
     return 0 if fit.performs else 1

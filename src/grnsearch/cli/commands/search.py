@@ -14,21 +14,31 @@ from grnsearch.workflows.search import run_search
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("search", help="exhaustive Hill-function search over every topology",
-                       description="Screen every connected topology of TASK's nodes with random Hill "
-                                   "parameter sets (the paper's Fig. 3d); writes DIR/search.csv (one row "
-                                   "per topology), DIR/successes.csv and DIR/summary.json.")
+    p = sub.add_parser(
+        "search",
+        help="exhaustive Hill-function search over every topology",
+        description="Screen every connected topology of TASK's nodes with random Hill "
+        "parameter sets (the paper's Fig. 3d); writes DIR/search.csv (one row "
+        "per topology), DIR/successes.csv and DIR/summary.json.",
+    )
     p.add_argument("task", metavar="TASK", help="task with a Hill-search criterion (oscillation)")
-    p.add_argument("--samples", type=options.positive_int, default=DEFAULT_SAMPLES,
-                   help="random parameter sets per topology (default 160000, the paper's)")
+    p.add_argument(
+        "--samples",
+        type=options.positive_int,
+        default=DEFAULT_SAMPLES,
+        help="random parameter sets per topology (default 160000, the paper's)",
+    )
     p.add_argument("--seed", type=options.whole_number, default=0, help="random seed of the parameter sets (default 0)")
-    p.add_argument("--resume", action="store_true",
-                   help="continue the interrupted search in --out DIR (same settings required)")
+    p.add_argument(
+        "--resume", action="store_true", help="continue the interrupted search in --out DIR (same settings required)"
+    )
     options.add_distribution_options(p, "topology chunks")
     p.add_argument("--out", type=Path, default=None, help="output directory (default runs/TASK-search-<time>)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    p.set_defaults(handler=run, interrupted="finished topology chunks are kept: run the same command with "
-                                            "--out DIR --resume to continue")
+    p.set_defaults(
+        handler=run,
+        interrupted="finished topology chunks are kept: run the same command with --out DIR --resume to continue",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,15 +51,26 @@ def run(args: argparse.Namespace) -> int:
             raise GrnsearchError("needs the directory of the search to continue: give `out`", parameter="resume")
         out = default_out(f"{args.task}-search")
     if not args.quiet:
-        options.say(f"grnsearch: Hill search of {task.name}: {args.samples} parameter sets per topology, seed "
-                    f"{args.seed}, {distribution.describe()} -> {out}")
-    result = run_search(task, samples=args.samples, seed=args.seed, out=out, resume=args.resume,
-                        distribution=distribution, progress=options.show_progress(args.quiet))
+        options.say(
+            f"grnsearch: Hill search of {task.name}: {args.samples} parameter sets per topology, seed "
+            f"{args.seed}, {distribution.describe()} -> {out}"
+        )
+    result = run_search(
+        task,
+        samples=args.samples,
+        seed=args.seed,
+        out=out,
+        resume=args.resume,
+        distribution=distribution,
+        progress=options.show_progress(args.quiet),
+    )
     if not args.quiet:
         summary = result.summary()
         by_links = ", ".join(f"{n} with {k} links" for k, n in summary["successful_by_links"].items())
-        print(f"{summary['successful_topologies']} of {summary['topologies']} topologies succeed"
-              f"{f' ({by_links})' if by_links else ''}; successful sets per topology "
-              f"{summary['successful_sets_min']} to {summary['successful_sets_max']}")
+        print(
+            f"{summary['successful_topologies']} of {summary['topologies']} topologies succeed"
+            f"{f' ({by_links})' if by_links else ''}; successful sets per topology "
+            f"{summary['successful_sets_min']} to {summary['successful_sets_max']}"
+        )
         print(f"done in {result.wall_time:.1f} s; wrote {out}/search.csv, successes.csv, summary.json")
     return 0

@@ -13,12 +13,17 @@ from grnsearch.training.ensemble import train
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("train", help="train an ensemble of models on a task",
-                       description="Train one model per seed on TASK; writes DIR/seed-<k>/ and DIR/summary.csv.")
+    p = sub.add_parser(
+        "train",
+        help="train an ensemble of models on a task",
+        description="Train one model per seed on TASK; writes DIR/seed-<k>/ and DIR/summary.csv.",
+    )
     options.add_task_options(p, 8, "models", "training iterations (default: the task's)")
     p.add_argument("--block", nargs="+", default=[], metavar="SRC->TGT", help="links held at zero while training")
     p.add_argument("--solver", choices=SOLVERS, default=None, help="euler (paper) or ode (adaptive Diffrax solver)")
-    p.add_argument("--noise", type=float, default=None, help="std of Gaussian noise on f while training (default: the task's)")
+    p.add_argument(
+        "--noise", type=float, default=None, help="std of Gaussian noise on f while training (default: the task's)"
+    )
     options.add_output_options(p, "runs/TASK-<time>")
     p.set_defaults(handler=run)
 
@@ -30,8 +35,10 @@ def run(args: argparse.Namespace) -> int:
     out = prepare_output_dir(args.out, args.task, args.overwrite)
     progress = options.show_progress(args.quiet)
     if not args.quiet:
-        options.say(f"grnsearch: training {args.seeds} {config.arch} model(s) on {task.name} "
-                    f"for {config.iterations} iterations ({config.solver} solver) -> {out}")
+        options.say(
+            f"grnsearch: training {args.seeds} {config.arch} model(s) on {task.name} "
+            f"for {config.iterations} iterations ({config.solver} solver) -> {out}"
+        )
     ensemble = train(task, args.seeds, seed=args.seed, config=config, progress=progress)
     save_ensemble(ensemble, out, figures=not args.no_figures, progress=progress)
     if not args.quiet:
