@@ -92,7 +92,7 @@ def read_search(directory: str | Path, task: Task | None = None) -> SearchResult
     if not meta_path.exists() or not table_path.exists():
         raise GrnsearchError(
             f"{directory}: not a finished search (no {META} and search.csv); run "
-            "'grnsearch search TASK --out DIR' or finish it with --resume"
+            "'grnsearch search TASK --out DIR', or finish it by resuming the search"
         )
     meta = json.loads(meta_path.read_text())
     settings = SearchSettings(**meta["settings"])

@@ -93,7 +93,7 @@ def read_study_topologies(study_dir: str | Path, cutoff: float | None = None) ->
         if not strengths_path.is_file():
             raise GrnsearchError(
                 f"{study_dir}: no strengths.csv to cut again (a study from an older "
-                "grnsearch); rerun the study, or compare without --cutoff"
+                "grnsearch); rerun the study, or compare without `cutoff`"
             )
         return task, strength_table_topologies(strengths_path, tasks.get(task), cutoff)
     table = pd.read_csv(table_path, keep_default_na=False)

@@ -117,7 +117,8 @@ def compare_directories(study: str | Path, search_dir: str | Path, cutoff: float
         if cutoff is None:
             raise GrnsearchError(
                 f"{study_dir} is a strength table: give the cutoff that separates present "
-                "from absent links, e.g. --cutoff 5e-4 (the authors')"
+                "from absent links, e.g. 5e-4 (the authors')",
+                parameter="cutoff",
             )
         task = search.settings.task
         keys = strength_table_topologies(study_dir, tasks.get(task), cutoff)
