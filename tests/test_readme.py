@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from grnsearch.readout import SparsifySettings
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 # README text -> the same call at test size (sparsify keeps its training length: the example reads
@@ -19,7 +21,7 @@ SEARCH = 'run_search(task, samples=160_000, out="runs/search")'
 SMALLER = {
     'grnsearch.train(task, seeds=8, arch="shared")': 'grnsearch.train(task, seeds=3, arch="shared", iterations=30)',
     SPARSIFY: SPARSIFY.replace("seeds=5", "seeds=2").replace(
-        "))", '), settings=__import__("grnsearch.readout").readout.SparsifySettings(restarts=1, max_steps=1))'
+        "))", "), settings=SparsifySettings(restarts=1, max_steps=1))"
     ),
     SEARCH: SEARCH.replace("160_000", "2_000").replace(")", ", topology_indices=range(0, 2304, 150))"),
     "run_study(task, 200)": "run_study(task, 4, iterations=30)",
@@ -39,7 +41,7 @@ def test_readme_has_the_examples_this_test_shrinks():
 @pytest.mark.slow
 def test_readme_examples_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    namespace: dict = {}
+    namespace: dict = {"SparsifySettings": SparsifySettings}  # used by the shrunk sparsify call
     for k, block in enumerate(_examples()):
         for text, smaller in SMALLER.items():
             block = block.replace(text, smaller)
