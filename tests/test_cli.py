@@ -144,3 +144,10 @@ def test_console_script_reports_errors_without_traceback():
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("grnsearch: error: unknown task")
     assert "Traceback" not in proc.stderr
+
+
+def test_version_needs_no_command(capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"grnsearch {grnsearch.__version__}"

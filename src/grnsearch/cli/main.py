@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from grnsearch import __version__
 from grnsearch.cli.commands import COMMANDS
 from grnsearch.cli.options import FLAGS
 from grnsearch.errors import GrnsearchError
@@ -23,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="grnsearch", description="Find gene regulatory network topologies for a biological function."
     )
+    parser.add_argument("--version", action="version", version=f"grnsearch {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.add_parser(sub)
