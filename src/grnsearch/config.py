@@ -18,6 +18,12 @@ INITS: tuple[str, ...] = ("glorot", "normal")
 MODES: tuple[str, ...] = ("trajectory", "derivative")
 
 
+def check_positive_int(value: Any, parameter: str) -> None:
+    """GrnsearchError naming ``parameter`` unless ``value`` is a whole number above zero."""
+    if not isinstance(value, int) or value <= 0:
+        raise GrnsearchError(f"must be a positive whole number, got {value!r}", parameter=parameter)
+
+
 def _choice(value: Any, choices: tuple[str, ...], parameter: str, what: str) -> None:
     if value not in choices:
         raise GrnsearchError(f"unknown {what} {value!r}: use one of {', '.join(choices)}", parameter=parameter)
@@ -68,8 +74,7 @@ class TrainConfig:
         _choice(self.free_start, FREE_STARTS, "free_start", "free start")
         _choice(self.optimizer, OPTIMIZERS, "optimizer", "optimizer")
         _choice(self.solver, SOLVERS, "solver", "solver")
-        if not isinstance(self.iterations, int) or self.iterations <= 0:
-            raise GrnsearchError(f"must be a positive whole number, got {self.iterations!r}", parameter="iterations")
+        check_positive_int(self.iterations, "iterations")
         if not self.learning_rate > 0:
             raise GrnsearchError(f"must be positive, got {self.learning_rate!r}", parameter="learning_rate")
         if not self.noise >= 0:
@@ -147,8 +152,8 @@ class Distribution:
         """Raise GrnsearchError naming the first setting that cannot work."""
         if self.workers is not None and self.scheduler is not None:
             raise GrnsearchError("give either workers or scheduler, not both", parameter="workers")
-        if self.workers is not None and (not isinstance(self.workers, int) or self.workers <= 0):
-            raise GrnsearchError(f"must be a positive whole number, got {self.workers!r}", parameter="workers")
+        if self.workers is not None:
+            check_positive_int(self.workers, "workers")
 
     @property
     def in_process(self) -> bool:

@@ -24,8 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from grnsearch.config import ReadoutSettings, TrainConfig
-from grnsearch.errors import GrnsearchError
+from grnsearch.config import ReadoutSettings, TrainConfig, check_positive_int
 from grnsearch.network.links import format_link
 from grnsearch.network.topology import Topology
 from grnsearch.readout.mutation import analyse, knockout_changes
@@ -49,12 +48,10 @@ class SparsifySettings:
 
     def validate(self) -> None:
         """Raise GrnsearchError naming the first setting that cannot work."""
-        for name in ("tries", "restarts", "max_steps"):
-            value = getattr(self, name)
-            if value is None and name != "restarts":
-                continue
-            if not isinstance(value, int) or value <= 0:
-                raise GrnsearchError(f"must be a positive whole number, got {value!r}", parameter=name)
+        check_positive_int(self.restarts, "restarts")
+        for name in ("tries", "max_steps"):  # None: no limit
+            if getattr(self, name) is not None:
+                check_positive_int(getattr(self, name), name)
 
 
 @dataclass

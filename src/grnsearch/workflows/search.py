@@ -11,8 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grnsearch.config import Distribution
-from grnsearch.errors import GrnsearchError
+from grnsearch.config import Distribution, check_positive_int
 from grnsearch.hillsearch.screen import SAMPLE_BLOCK
 from grnsearch.hillsearch.space import (
     DEFAULT_CHUNK,
@@ -45,8 +44,7 @@ def run_search(
     the search directory ``out`` (:mod:`grnsearch.io.search_dir`); with ``resume``, continue the
     search already there. ``topology_indices`` restricts the search to part of the space (for
     tests and quick looks)."""
-    if not isinstance(samples, int) or samples <= 0:
-        raise GrnsearchError(f"must be a positive whole number, got {samples}", parameter="samples")
+    check_positive_int(samples, "samples")
     distribution = distribution or Distribution()
     screen = task_screen(task)
     start_time = time.perf_counter()
