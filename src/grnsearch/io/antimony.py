@@ -51,6 +51,8 @@ def to_antimony(
     for e in spec.events:
         assignments = ", ".join(f"{variable} = {parameter}" for variable, parameter in e.assignments)
         # the same trigger and event attributes as the SBML export
-        lines.append(f"  {e.id}: at (time >= {e.time_parameter}), t0=false, persistent=true, fromTrigger=true: {assignments};")
+        lines.append(
+            f"  {e.id}: at (time >= {e.time_parameter}), t0=false, persistent=true, fromTrigger=true: {assignments};"
+        )
     lines.append("end")
     return "\n".join(lines) + "\n"

@@ -38,14 +38,16 @@ class ArchiveEntry(NamedTuple):
 
 def manifest_xml(entries: Sequence[ArchiveEntry]) -> str:
     """The archive's ``manifest.xml``: the archive itself, the manifest and every entry."""
-    rows = [f'  <content location="." format="{OMEX}"/>', f'  <content location="./manifest.xml" format="{MANIFEST_FORMAT}"/>']
+    rows = [
+        f'  <content location="." format="{OMEX}"/>',
+        f'  <content location="./manifest.xml" format="{MANIFEST_FORMAT}"/>',
+    ]
     for entry in entries:
         master = ' master="true"' if entry.master else ""
         rows.append(f"  <content location={quoteattr('./' + entry.name)} format={quoteattr(entry.format)}{master}/>")
     body = "\n".join(rows)
     return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<omexManifest xmlns="{MANIFEST_FORMAT}">\n{body}\n</omexManifest>\n'
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<omexManifest xmlns="{MANIFEST_FORMAT}">\n{body}\n</omexManifest>\n'
     )
 
 

@@ -217,18 +217,7 @@ class ModelSpec:
         self.initial = self._values(initial_values, self.genes, DEFAULT_INITIAL, "initial value of")
         self.protocol = protocol
         self.events: list[Event] = []
-        if protocol is not None:
-            if input_values is not None or protocol.inputs != self.inputs:
-                raise GrnsearchError(
-                    f"a protocol over inputs {protocol.inputs} sets the inputs of a model with inputs {self.inputs}; "
-                    "give either input values or a protocol over the model's inputs"
-                )
-            for condition in protocol.conditions[1:]:
-                values = protocol.parameter_values(condition)
-                self._values(values, tuple(values), DEFAULT_INPUT, f"input value (condition {condition.label!r}) of")
-            input_values = protocol.parameter_values(protocol.conditions[0])
-        names = self.inputs if protocol is None else tuple(input_values)
-        self.input_values = self._values(input_values, names, DEFAULT_INPUT, "input value of")
+        self.input_values = self._input_values(input_values)
 
         n = _number(model.n, "Hill exponent n")
         self.parameters = [Parameter("n", n, "dimensionless"), Parameter("k_deg", K_DEG, "per_second")]
@@ -263,6 +252,23 @@ class ModelSpec:
                 )
             self.reactions.append(Reaction(f"degradation_{gene}", gene, None, [], f"{COMPARTMENT} * k_deg * {gene}"))
         self._check_unique()
+
+    def _input_values(self, given: dict[str, float] | None) -> dict[str, float]:
+        """The inputs' values (and, with a protocol, the levels per switch) of the model: those
+        given, or those of the protocol's first condition; every condition is checked."""
+        protocol = self.protocol
+        if protocol is None:
+            return self._values(given, self.inputs, DEFAULT_INPUT, "input value of")
+        if given is not None or protocol.inputs != self.inputs:
+            raise GrnsearchError(
+                f"a protocol over inputs {protocol.inputs} sets the inputs of a model with inputs {self.inputs}; "
+                "give either input values or a protocol over the model's inputs"
+            )
+        for condition in protocol.conditions:
+            values = protocol.parameter_values(condition)
+            self._values(values, tuple(values), DEFAULT_INPUT, f"input value (condition {condition.label!r}) of")
+        first = protocol.parameter_values(protocol.conditions[0])
+        return self._values(first, tuple(first), DEFAULT_INPUT, "input value of")
 
     def _add_protocol(self) -> None:
         """Switch times, levels per switch and one event per switch (module docstring)."""

@@ -16,7 +16,14 @@ from grnsearch._files import atomic_directory, write_atomic
 from grnsearch.dynamics.hill import HillModel
 from grnsearch.dynamics.reference import REFERENCE_ATOL, REFERENCE_RTOL, exact_trajectories
 from grnsearch.hillsearch.fit import HillFit, comparison_panels
-from grnsearch.io.combine import CSV_FORMAT, SBML_FORMAT, SEDML_FORMAT, ArchiveEntry, trajectory_table, write_combine_archive
+from grnsearch.io.combine import (
+    CSV_FORMAT,
+    SBML_FORMAT,
+    SEDML_FORMAT,
+    ArchiveEntry,
+    trajectory_table,
+    write_combine_archive,
+)
 from grnsearch.io.protocol import protocol_from_conditions
 from grnsearch.io.sbml import SBML_FILE, write_hill_exports
 from grnsearch.io.sedml import SEDML_FILE, to_sedml

@@ -133,7 +133,10 @@ class AdaptationTask(Task):
         no_targets = np.full((TEST_STEPS, len(self.scored)), np.nan)
         return [
             DemoCondition(
-                f"I: {BASELINE_INPUT} -> {h}", np.where(k < TEST_PRE_STEPS, BASELINE_INPUT, h)[:, None], no_targets, TEST_DT
+                f"I: {BASELINE_INPUT} -> {h}",
+                np.where(k < TEST_PRE_STEPS, BASELINE_INPUT, h)[:, None],
+                no_targets,
+                TEST_DT,
             )
             for h in DEMO_HEIGHTS
         ]
