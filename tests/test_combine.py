@@ -5,6 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 
+import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 import pytest
@@ -29,12 +30,19 @@ MANIFEST_NS = {"omex": "http://identifiers.org/combine.specifications/omex-manif
 KISAO_TOLERANCES = {"KISAO:0000209": "relative_tolerance", "KISAO:0000211": "absolute_tolerance"}
 
 
-def explicit_model(task, key: str) -> HillModel:
-    """A fixed parameter set, different on every link (no fit: the export path is the test)."""
+# a set (rounded) that passes the oscillation screen and, integrated exactly, keeps g1 swinging
+# under I1 by about 1.7 to the end: the hardest case for agreement
+OSCILLATING_K = [[4.7542, 0.6972], [0.7677, 0.8947], [1.5049, 1.0271], [0.4378, 0.4076]]
+OSCILLATING_B = [[2.7103, 0.0538], [1.2372, 1.7367], [2.6422, 1.9038], [0.7611, 1.709]]
+
+
+def explicit_model(task, key: str, K=None, b=None) -> HillModel:
+    """A fixed parameter set (no fit: the export path is the test), by default different on every
+    link."""
     topology = Topology.from_key(key, task.sources, task.genes)
     shape = topology.signs.shape
-    K = 0.3 + 0.11 * np.arange(np.prod(shape)).reshape(shape)
-    b = 1.2 + 0.37 * np.arange(np.prod(shape)).reshape(shape)[::-1]
+    K = 0.3 + 0.11 * np.arange(np.prod(shape)).reshape(shape) if K is None else np.asarray(K)
+    b = 1.2 + 0.37 * np.arange(np.prod(shape)).reshape(shape)[::-1] if b is None else np.asarray(b)
     return HillModel(topology, K, b, 2.0)
 
 
@@ -91,10 +99,12 @@ def run_sedml(sedml_text: str, sbml_text: str) -> dict[str, pd.DataFrame]:
 )
 def test_archive_runs_in_roadrunner_to_the_exact_ode_trajectories(tmp_path, task_name, key, n_conditions, switch_times):
     task = tasks.get(task_name)
-    model = explicit_model(task, key)
-    start = np.asarray([0.4, 0.23] if task_name == "adaptation" else [0.1, 0.1])
+    oscillates = task_name == "oscillation"
+    model = explicit_model(task, key, *((OSCILLATING_K, OSCILLATING_B) if oscillates else ()))
+    start = np.asarray([0.1, 0.1] if oscillates else [0.4, 0.23])
     record = write_model_exports(tmp_path, task, model, start)
     assert record["protocol"]["switch_times"] == switch_times
+    assert jnp.zeros(1).dtype == jnp.float32  # double precision stayed inside the reference solve
 
     with zipfile.ZipFile(tmp_path / ARCHIVE_FILE) as archive:
         files = {name: archive.read(name).decode() for name in archive.namelist()}
@@ -113,6 +123,9 @@ def test_archive_runs_in_roadrunner_to_the_exact_ode_trajectories(tmp_path, task
     reference = pd.read_csv(tmp_path / TRAJECTORIES_FILE)
     per_condition = [group for _, group in reference.groupby("condition", sort=False)]
     assert len(per_condition) == n_conditions
+    if oscillates:  # g1 under I1 still swings in the second half of the run
+        second_half = per_condition[1]["g1"].to_numpy()[len(per_condition[1]) // 2 :]
+        assert np.ptp(second_half) > 1.0
     # the conditions differ, so agreeing on every one means the protocol's changes were applied
     assert (
         min(np.abs(c[["g1"]].to_numpy() - per_condition[0][["g1"]].to_numpy()).max() for c in per_condition[1:]) > 1e-2
