@@ -79,18 +79,32 @@ def test_hill_check_cli_writes_sbml_antimony_and_figure(tmp_path, capsys):
     hill = run / "hill"
     assert sorted(p.name for p in hill.iterdir()) == [
         "hill_check.json",
+        "hill_check.omex",
         "hill_model.antimony",
         "hill_model.xml",
+        "hill_trajectories.csv",
         "hill_vs_rnn.png",
         "hill_vs_rnn.svg",
     ]
     record = json.loads((hill / "hill_check.json").read_text())
     assert record["performs_task"] and record["topology"] == IFFL
+    assert record["seed"] == 0 and record["topology_source"] == "--topology"
+    assert record["exports"]["protocol"]["switch_times"] == [4.0]
+    assert record["exports"]["archive"] == "hill_check.omex"
     doc = libsbml.readSBMLFromFile(str(hill / "hill_model.xml"))
     assert doc.getNumErrors(libsbml.LIBSBML_SEV_ERROR) == 0
     assert doc.getModel().getNumReactions() == 4  # synthesis of g1 and g2, and two degradations
     assert abs(doc.getModel().getParameter("K_I_g1").getValue() - record["model"]["links"]["I->g1"]["K"]) < 1e-9
     assert "synthesis_g1" in (hill / "hill_model.antimony").read_text()
+    assert doc.getModel().getNumEvents() == 1 and not doc.getModel().getParameter("I").getConstant()
+    # without --topology: the run's topology.json, here as release 0.1.0 wrote it ("connected")
+    old = {"key": "I->g1:+ g1->g2:+", "inputs": ["I"], "genes": ["g1", "g2"], "n_links": 2, "connected": False}
+    (run / "topology.json").write_text(json.dumps(old))
+    assert main(["hill-check", str(run), "--no-figures", "--seed", "3", "--quiet"]) == 1
+    record = json.loads((hill / "hill_check.json").read_text())
+    assert record["seed"] == 3 and record["topology_source"] == str(run / "topology.json")
+    assert record["topology"] == "I->g1:+ g1->g2:+"
+    (run / "topology.json").unlink()
     # a topology the model cannot perform exits 1 and says so
     assert main(["hill-check", str(run), "--topology", "I->g1:+ g1->g2:+", "--no-figures"]) == 1
     assert "does NOT perform" in capsys.readouterr().out

@@ -121,6 +121,10 @@ def test_mutate_cli_writes_exports(tmp_path, capsys):
     table = pd.read_csv(out / "topologies.csv")
     assert list(table.columns) == ["topology", "n_links", "count", "probability"]
     assert table["count"].sum() == 3
+    sidecar = json.loads((out / "topologies.csv.json").read_text())
+    assert {k: sidecar[k] for k in ("lam", "mode", "cutoff", "cutoff_rule")} == {
+        k: record[k] for k in ("lam", "mode", "cutoff", "cutoff_rule")
+    }
     assert (out / "cutoff_scan.csv").is_file() and (out / "cutoff_scan.png").is_file()
 
 

@@ -100,4 +100,9 @@ def test_study_cli_writes_tables(tmp_path, capsys):
     strengths = pd.read_csv(tmp_path / "strengths.csv")
     assert list(strengths.columns[:3]) == ["seed", "converged", "I1->g1"] and len(strengths) == 4
     assert strengths.shape[1] == 2 + 8 and not strengths["converged"].any()
+    for name in ("strengths.csv", "topologies.csv"):
+        sidecar = json.loads((tmp_path / f"{name}.json").read_text())
+        assert sidecar["table"] == name and sidecar["columns"][:2] == list(pd.read_csv(tmp_path / name).columns[:2])
+        assert (sidecar["lam"], sidecar["mode"], sidecar["cutoff"]) == (0.9, "trajectory", 1e-3)
+        assert sidecar["cutoff_rule"] == summary["cutoff_rule"]
     assert "0 of 4 runs converged" in capsys.readouterr().out

@@ -5,8 +5,10 @@ import math
 import numpy as np
 import pytest
 
+from grnsearch import tasks
 from grnsearch.dynamics.hill import HillModel
 from grnsearch.errors import GrnsearchError
+from grnsearch.io.protocol import protocol_from_conditions
 from grnsearch.io.sbml import to_antimony, to_sbml, write_hill_exports
 from grnsearch.network.topology import Topology
 
@@ -103,7 +105,8 @@ def test_sbml_document_is_valid_and_has_the_specified_elements(model):
     assert parameters.keys() == expected.keys()
     for pid, value in expected.items():
         assert parameters[pid] == pytest.approx(value, rel=1e-12), pid
-    assert all(p.getConstant() for p in m.getListOfParameters())
+    # inputs may be changed by events; every other parameter is constant
+    assert {p.getId() for p in m.getListOfParameters() if not p.getConstant()} == set(model.inputs)
     units = {p.getId(): p.getUnits() for p in m.getListOfParameters()}
     assert units.pop("n") == "dimensionless" and units.pop("k_deg") == "per_second"
     assert {units[pid] for pid in units if pid.startswith("b_")} == {"concentration_per_second"}
@@ -243,3 +246,46 @@ def test_bad_values_are_rejected():
     K[0, 0] = math.nan
     with pytest.raises(GrnsearchError, match="I->g1"):
         to_sbml(HillModel(model.topology, K, model.b, model.n))
+
+
+def event_summary(sbml_model) -> list[tuple]:
+    """Each event as (id, trigger formula, initial value, persistent, values from trigger time,
+    assignments)."""
+    summary = []
+    for e in sbml_model.getListOfEvents():
+        trigger = e.getTrigger()
+        assignments = [(a.getVariable(), libsbml.formulaToL3String(a.getMath())) for a in e.getListOfEventAssignments()]
+        summary.append(
+            (
+                e.getId(),
+                libsbml.formulaToL3String(trigger.getMath()),
+                trigger.getInitialValue(),
+                trigger.getPersistent(),
+                e.getUseValuesFromTriggerTime(),
+                assignments,
+            )
+        )
+    return summary
+
+
+def test_antimony_states_the_same_protocol_as_the_sbml():
+    antimony = pytest.importorskip("antimony")
+    task = tasks.get("adaptation")
+    model = hill_model(*IFFL)
+    protocol = protocol_from_conditions(task.check_conditions(), task.inputs)
+    initial = {"g1": 0.4, "g2": 0.25}
+    text = to_antimony(model, initial_values=initial, protocol=protocol)
+    assert "Condition c3 (I: 0.1 -> 1.0): I = 0.1, I_level_1 = 1." in text
+    antimony.clearPreviousLoads()
+    assert antimony.loadAntimonyString(text) >= 0, antimony.getLastError()
+    converted_doc = read(antimony.getSBMLString(antimony.getMainModuleName()))
+    direct_doc = read(to_sbml(model, initial_values=initial, protocol=protocol))
+    converted, direct = converted_doc.getModel(), direct_doc.getModel()
+    assert event_summary(direct) == [("switch_1", "time >= t_switch_1", False, True, True, [("I", "I_level_1")])]
+    assert event_summary(converted) == event_summary(direct)
+    assert values_of(converted) == pytest.approx(values_of(direct), rel=1e-12)
+    assert direct.getParameter("t_switch_1").getValue() == 4.0
+    assert direct.getParameter("I").getValue() == 0.1 and direct.getParameter("I_level_1").getValue() == 0.25
+    for p in direct.getListOfParameters():
+        assert converted.getParameter(p.getId()).getConstant() == p.getConstant(), p.getId()
+    assert "Condition c3 (I: 0.1 -&gt; 1.0)" in direct.getNotesString()

@@ -4,7 +4,8 @@ export (:mod:`grnsearch.io.model_spec`), as text that tellurium and Antimony rea
 from __future__ import annotations
 
 from grnsearch.dynamics.hill import HillModel
-from grnsearch.io.model_spec import COMPARTMENT, UNITS, ModelSpec
+from grnsearch.io.model_spec import COMPARTMENT, UNITS, ModelSpec, protocol_description
+from grnsearch.io.protocol import Protocol
 
 
 def to_antimony(
@@ -12,13 +13,16 @@ def to_antimony(
     input_values: dict[str, float] | None = None,
     initial_values: dict[str, float] | None = None,
     name: str = "grnsearch_hill",
+    protocol: Protocol | None = None,
 ) -> str:
-    """Antimony text equivalent to :func:`grnsearch.io.sbml.to_sbml` (same ids, values, units and rates)."""
-    spec = ModelSpec(model, input_values, initial_values, name)
+    """Antimony text equivalent to :func:`grnsearch.io.sbml.to_sbml` (same ids, values, units,
+    rates, protocol parameters and events)."""
+    spec = ModelSpec(model, input_values, initial_values, name, protocol)
     lines = [
         f"// grnsearch Hill-function model of the topology: {spec.key or '(no links)'}",
-        "// d[gene]/dt = f - k_deg*gene; inputs are constant parameters, change them to apply",
-        "// an input. The model is nondimensional; units are nominal.",
+        "// d[gene]/dt = f - k_deg*gene; inputs are non-constant parameters: change them, or let",
+        "// events change them, to apply an input. The model is nondimensional; units are nominal.",
+        *(f"// {line}" for line in protocol_description(spec)),
         f"model {name}",
         "  unit substance = mole;",
         "  unit volume = litre;",
@@ -34,12 +38,21 @@ def to_antimony(
     lines += [f"  species {gene} in {COMPARTMENT};" for gene in spec.genes]
     lines += [f"  {gene} = {spec.initial[gene]!r};" for gene in spec.genes]
     lines.append("")
-    for pid, value, unit in spec.parameters:
+    lines += [f"  var {p.id};" for p in spec.parameters if not p.constant]
+    for pid, value, unit, _ in spec.parameters:
         lines += [f"  {pid} = {value!r};", f"  {pid} has {unit};"]
     lines.append("")
     for r in spec.reactions:
         left = f"{r.reactant} " if r.reactant else ""
         right = f" {r.product}" if r.product else " "
         lines.append(f"  {r.id}: {left}=>{right}; {r.formula}")
+    if spec.events:
+        lines.append("")
+    for e in spec.events:
+        assignments = ", ".join(f"{variable} = {parameter}" for variable, parameter in e.assignments)
+        # the same trigger and event attributes as the SBML export
+        lines.append(
+            f"  {e.id}: at (time >= {e.time_parameter}), t0=false, persistent=true, fromTrigger=true: {assignments};"
+        )
     lines.append("end")
     return "\n".join(lines) + "\n"

@@ -4,10 +4,13 @@ initial values, parameters with units, and the reactions with their rate formula
 Each gene is a species in one compartment ``cell`` (size 1) with two reactions,
 ``synthesis_<gene>`` (rate ``cell * f``, only for genes with an activator) and
 ``degradation_<gene>`` (rate ``cell * k_deg * gene``, ``k_deg = 1``), so that
-d[gene]/dt = f - gene exactly as in :mod:`grnsearch.dynamics.hill`. Inputs are constant global
-parameters that users can change; ``n``, ``K_<src>_<tgt>`` (every link) and ``b_<src>_<tgt>``
-(activations) are global parameters too. The model is nondimensional: the units (mole, litre,
-second) only make the document valid and unit-consistent for tools such as COPASI.
+d[gene]/dt = f - gene exactly as in :mod:`grnsearch.dynamics.hill`. Inputs are non-constant
+global parameters, so that events may change them; ``n``, ``K_<src>_<tgt>`` (every link) and
+``b_<src>_<tgt>`` (activations) are constant global parameters. With a stimulus protocol
+(:mod:`grnsearch.io.protocol`) the model also has its switch times, the input levels from each
+switch (values of the protocol's first condition) and one event per switch. The model is
+nondimensional: the units (mole, litre, second) only make the document valid and
+unit-consistent for tools such as COPASI.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import NamedTuple
 
 from grnsearch.dynamics.hill import HillModel
 from grnsearch.errors import GrnsearchError
+from grnsearch.io.protocol import Protocol, level_id, switch_event_id, switch_time_id
 
 DEFAULT_INITIAL = 0.1
 DEFAULT_INPUT = 0.0
@@ -153,6 +157,15 @@ class Parameter(NamedTuple):
     id: str
     value: float
     unit: str
+    constant: bool = True
+
+
+class Event(NamedTuple):
+    """At ``time >= time_parameter``, set each variable to its parameter: (variable, parameter)."""
+
+    id: str
+    time_parameter: str
+    assignments: list[tuple[str, str]]
 
 
 class Reaction(NamedTuple):
@@ -191,6 +204,7 @@ class ModelSpec:
         input_values: dict[str, float] | None,
         initial_values: dict[str, float] | None,
         name: str,
+        protocol: Protocol | None = None,
     ) -> None:
         topology = model.topology
         self.name = name
@@ -201,11 +215,14 @@ class ModelSpec:
         for node in topology.sources:
             _check_id(node, "input" if node in self.inputs else "gene")
         self.initial = self._values(initial_values, self.genes, DEFAULT_INITIAL, "initial value of")
-        self.input_values = self._values(input_values, self.inputs, DEFAULT_INPUT, "input value of")
+        self.protocol = protocol
+        self.events: list[Event] = []
+        self.input_values = self._input_values(input_values)
 
         n = _number(model.n, "Hill exponent n")
         self.parameters = [Parameter("n", n, "dimensionless"), Parameter("k_deg", K_DEG, "per_second")]
-        self.parameters += [Parameter(i, self.input_values[i], "concentration") for i in self.inputs]
+        self.parameters += [Parameter(i, self.input_values[i], "concentration", False) for i in self.inputs]
+        self._add_protocol()
         activators: dict[str, list[str]] = {g: [] for g in self.genes}
         repressors: dict[str, list[str]] = {g: [] for g in self.genes}
         for src, tgt, sign in topology.links():
@@ -236,6 +253,35 @@ class ModelSpec:
             self.reactions.append(Reaction(f"degradation_{gene}", gene, None, [], f"{COMPARTMENT} * k_deg * {gene}"))
         self._check_unique()
 
+    def _input_values(self, given: dict[str, float] | None) -> dict[str, float]:
+        """The inputs' values (and, with a protocol, the levels per switch) of the model: those
+        given, or those of the protocol's first condition; every condition is checked."""
+        protocol = self.protocol
+        if protocol is None:
+            return self._values(given, self.inputs, DEFAULT_INPUT, "input value of")
+        if given is not None or protocol.inputs != self.inputs:
+            raise GrnsearchError(
+                f"a protocol over inputs {protocol.inputs} sets the inputs of a model with inputs {self.inputs}; "
+                "give either input values or a protocol over the model's inputs"
+            )
+        for condition in protocol.conditions:
+            values = protocol.parameter_values(condition)
+            self._values(values, tuple(values), DEFAULT_INPUT, f"input value (condition {condition.label!r}) of")
+        first = protocol.parameter_values(protocol.conditions[0])
+        return self._values(first, tuple(first), DEFAULT_INPUT, "input value of")
+
+    def _add_protocol(self) -> None:
+        """Switch times, levels per switch and one event per switch (module docstring)."""
+        if self.protocol is None:
+            return
+        for k, (tid, t) in enumerate(self.protocol.switch_times_parameters().items(), start=1):
+            self.parameters.append(Parameter(tid, t, "second"))
+            self.parameters += [
+                Parameter(level_id(i, k), self.input_values[level_id(i, k)], "concentration") for i in self.inputs
+            ]
+            changing = self.protocol.changing_inputs(k)
+            self.events.append(Event(switch_event_id(k), tid, [(i, level_id(i, k)) for i in changing]))
+
     @staticmethod
     def _values(given: dict[str, float] | None, names: tuple[str, ...], default: float, what: str) -> dict[str, float]:
         given = dict(given or {})
@@ -251,16 +297,49 @@ class ModelSpec:
         return values
 
     def _check_unique(self) -> None:
-        ids = [self.name, COMPARTMENT, *self.genes, *(p.id for p in self.parameters), *(r.id for r in self.reactions)]
+        ids = [
+            self.name,
+            COMPARTMENT,
+            *self.genes,
+            *(p.id for p in self.parameters),
+            *(r.id for r in self.reactions),
+            *(e.id for e in self.events),
+        ]
         seen: set[str] = set()
         for sid in ids:
             if sid in seen:
                 raise GrnsearchError(
                     f"the SBML id {sid!r} would be used twice (node names clash with the model "
                     f"name, '{COMPARTMENT}', 'n', 'k_deg' or the generated K_/b_/synthesis_/"
-                    "degradation_ ids); rename the node or the model"
+                    "degradation_/t_switch_/_level_/switch_ ids); rename the node or the model"
                 )
             seen.add(sid)
+
+
+def protocol_description(spec: ModelSpec) -> list[str]:
+    """Plain sentences stating the protocol (run length, switches, each condition's parameter
+    values), shared by the SBML notes and the Antimony comments; empty without a protocol."""
+    protocol = spec.protocol
+    if protocol is None:
+        return []
+    lines = [
+        f"Stimulus protocol: every condition runs from time 0 to {protocol.duration:g} "
+        f"({protocol.steps} steps of {protocol.dt:g}; genes start at the initial values above)."
+    ]
+    for k, t in enumerate(protocol.switch_times, start=1):
+        lines.append(
+            f"At time {switch_time_id(k)} = {t:g} event {switch_event_id(k)} sets "
+            + ", ".join(f"{i} = {level_id(i, k)}" for i in protocol.changing_inputs(k))
+            + "."
+        )
+    for condition in protocol.conditions:
+        values = ", ".join(f"{pid} = {v:g}" for pid, v in protocol.parameter_values(condition).items())
+        lines.append(f"Condition {condition.id} ({condition.label}): {values}.")
+    lines.append(
+        f"The parameter values in this model are those of condition {protocol.conditions[0].id}; "
+        "the COMBINE archive's SED-ML runs every condition."
+    )
+    return lines
 
 
 def _synthesis_formula(gene: str, activators: list[str], repressors: list[str]) -> str:

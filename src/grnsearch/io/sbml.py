@@ -14,7 +14,8 @@ from grnsearch._files import write_atomic
 from grnsearch.dynamics.hill import HillModel
 from grnsearch.errors import GrnsearchError
 from grnsearch.io.antimony import to_antimony
-from grnsearch.io.model_spec import COMPARTMENT, UNITS, ModelSpec
+from grnsearch.io.model_spec import COMPARTMENT, UNITS, ModelSpec, protocol_description
+from grnsearch.io.protocol import Protocol
 
 SBML_FILE = "hill_model.xml"
 ANTIMONY_FILE = "hill_model.antimony"
@@ -25,11 +26,13 @@ def to_sbml(
     input_values: dict[str, float] | None = None,
     initial_values: dict[str, float] | None = None,
     name: str = "grnsearch_hill",
+    protocol: Protocol | None = None,
 ) -> str:
-    """An SBML Level 3 Version 2 document of ``model`` (inputs as constant parameters, genes as
-    species with initial concentrations, default 0.1); raises GrnsearchError for a node name that
-    is not a valid SBML id or if libsbml's consistency check reports an error."""
-    spec = ModelSpec(model, input_values, initial_values, name)
+    """An SBML Level 3 Version 2 document of ``model`` (inputs as non-constant parameters, genes as
+    species with initial concentrations, default 0.1) and, with ``protocol`` (instead of
+    ``input_values``), its switch parameters and events; raises GrnsearchError for a node name
+    that is not a valid SBML id or if libsbml's consistency check reports an error."""
+    spec = ModelSpec(model, input_values, initial_values, name, protocol)
     doc = libsbml.SBMLDocument(3, 2)
     m = doc.createModel()
     _ok(m.setId(name), "model id")
@@ -38,6 +41,7 @@ def to_sbml(
     _add_units(m)
     _add_species_and_parameters(m, spec)
     _add_reactions(m, spec)
+    _add_events(m, spec)
     doc.checkConsistency()
     errors = [doc.getError(i) for i in range(doc.getNumErrors())]
     errors = [e for e in errors if e.getSeverity() >= libsbml.LIBSBML_SEV_ERROR]
@@ -82,9 +86,9 @@ def _add_species_and_parameters(m: libsbml.Model, spec: ModelSpec) -> None:
             sp.setConstant(False),
         ):
             _ok(status, gene)
-    for pid, value, unit in spec.parameters:
+    for pid, value, unit, constant in spec.parameters:
         p = m.createParameter()
-        for status in (p.setId(pid), p.setValue(value), p.setUnits(unit), p.setConstant(True)):
+        for status in (p.setId(pid), p.setValue(value), p.setUnits(unit), p.setConstant(constant)):
             _ok(status, pid)
 
 
@@ -100,11 +104,34 @@ def _add_reactions(m: libsbml.Model, spec: ModelSpec) -> None:
                     _ok(status, rid)
         for species in modifiers:
             _ok(r.createModifier().setSpecies(species), rid)
-        # with the model, the parser reads every id in it as that symbol, never as a builtin
-        math_ast = libsbml.parseL3FormulaWithModel(formula, m)
-        if math_ast is None:
-            raise GrnsearchError(f"cannot parse the rate of {rid} ({formula}): {libsbml.getLastParseL3Error()}")
-        _ok(r.createKineticLaw().setMath(math_ast), rid)
+        _ok(r.createKineticLaw().setMath(_math(formula, m, f"the rate of {rid}")), rid)
+
+
+def _add_events(m: libsbml.Model, spec: ModelSpec) -> None:
+    for eid, time_parameter, assignments in spec.events:
+        e = m.createEvent()
+        _ok(e.setId(eid), eid)
+        _ok(e.setUseValuesFromTriggerTime(True), eid)
+        trigger = e.createTrigger()
+        # false at time 0 so that a switch at time 0 still fires; persistent: nothing retracts it
+        for status in (
+            trigger.setInitialValue(False),
+            trigger.setPersistent(True),
+            trigger.setMath(_math(f"time >= {time_parameter}", m, f"the trigger of {eid}")),
+        ):
+            _ok(status, eid)
+        for variable, parameter in assignments:
+            assignment = e.createEventAssignment()
+            _ok(assignment.setVariable(variable), eid)
+            _ok(assignment.setMath(_math(parameter, m, f"the assignment of {eid}")), eid)
+
+
+def _math(formula: str, m: libsbml.Model, what: str) -> libsbml.ASTNode:
+    # with the model, the parser reads every id in it as that symbol, never as a builtin
+    math_ast = libsbml.parseL3FormulaWithModel(formula, m)
+    if math_ast is None:
+        raise GrnsearchError(f"cannot parse {what} ({formula}): {libsbml.getLastParseL3Error()}")
+    return math_ast
 
 
 def _ok(status: int, what: str) -> None:
@@ -121,9 +148,11 @@ def _notes(spec: ModelSpec) -> str:
             "f = 0 for a gene without activators."
         ),
         (
-            f"Inputs ({', '.join(spec.inputs) or 'none'}) are constant parameters: change their "
-            "values to apply an input. The model is nondimensional; units are nominal."
+            f"Inputs ({', '.join(spec.inputs) or 'none'}) are non-constant parameters: change their "
+            "values, or let events change them, to apply an input. The model is nondimensional; "
+            "units are nominal."
         ),
+        *protocol_description(spec),
     ]
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     return f'<body xmlns="http://www.w3.org/1999/xhtml">{body}</body>'
@@ -134,12 +163,13 @@ def write_hill_exports(
     directory: Path,
     input_values: dict[str, float] | None = None,
     initial_values: dict[str, float] | None = None,
+    protocol: Protocol | None = None,
 ) -> list[Path]:
     """Write ``hill_model.xml`` (SBML) and ``hill_model.antimony`` into ``directory``, each
     through a temporary file and a rename; returns their paths."""
     directory = Path(directory)
     texts = {
-        SBML_FILE: to_sbml(model, input_values, initial_values),
-        ANTIMONY_FILE: to_antimony(model, input_values, initial_values),
+        SBML_FILE: to_sbml(model, input_values, initial_values, protocol=protocol),
+        ANTIMONY_FILE: to_antimony(model, input_values, initial_values, protocol=protocol),
     }
     return [write_atomic(directory / filename, text) for filename, text in texts.items()]

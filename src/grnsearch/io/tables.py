@@ -1,5 +1,11 @@
 """Tables of link strengths and topologies: writing them as pandas frames and reading them back
-from CSV files (one ``SRC->TGT`` column per link, the layout of the authors' released tables)."""
+from CSV files (one ``SRC->TGT`` column per link, the layout of the authors' released tables).
+
+Every table written through :func:`write_table` is a plain CSV (a header row, no comment lines,
+so ``pandas.read_csv`` and spreadsheet programs read it as it is) with a sidecar JSON beside it,
+``<name>.csv.json``: what the table is, its columns and the settings it was read out with (the
+knockdown ``lam``, the read-out ``mode``, the ``cutoff`` and the rule that chose it).
+"""
 
 from __future__ import annotations
 
@@ -12,10 +18,37 @@ import numpy as np
 import pandas as pd
 
 from grnsearch import tasks
+from grnsearch._files import write_atomic
 from grnsearch.errors import GrnsearchError
 from grnsearch.network.links import link_names
 from grnsearch.network.topology import Topology
 from grnsearch.readout.statistics import topologies_from_strengths
+
+SIDECAR_SUFFIX = ".json"
+READOUT_KEYS = ("lam", "mode", "cutoff", "cutoff_rule")
+
+
+def sidecar_path(csv_path: str | Path) -> Path:
+    """The sidecar JSON of a CSV table: ``links.csv`` -> ``links.csv.json``."""
+    csv_path = Path(csv_path)
+    return csv_path.with_name(csv_path.name + SIDECAR_SUFFIX)
+
+
+def write_table(
+    path: str | Path, table: pd.DataFrame, description: str, settings: dict[str, Any], *, index: bool = False
+) -> list[Path]:
+    """Write ``table`` as a plain CSV at ``path`` and its sidecar JSON (module docstring) with
+    ``description`` and ``settings`` (read-out settings first: lam, mode, cutoff, cutoff_rule);
+    returns both paths."""
+    path = Path(path)
+    columns = ([table.index.name or "index"] if index else []) + [str(c) for c in table.columns]
+    ordered = {k: settings[k] for k in READOUT_KEYS if k in settings}
+    ordered |= {k: v for k, v in settings.items() if k not in ordered}
+    record = {"table": path.name, "description": description, "columns": columns, **ordered}
+    return [
+        write_atomic(path, table.to_csv(index=index)),
+        write_atomic(sidecar_path(path), json.dumps(record, indent=2)),
+    ]
 
 
 def strength_table(strengths: np.ndarray, sources: tuple[str, ...], genes: tuple[str, ...]) -> pd.DataFrame:

@@ -26,15 +26,25 @@ def signs_from_strengths(strengths: np.ndarray, cutoff: float) -> np.ndarray:
     return np.where(np.abs(s) > cutoff, np.sign(s), 0).astype(np.int8)
 
 
-def signs_connected(signs: np.ndarray, n_inputs: int) -> bool:
-    """The connectivity filter of the paper's enumeration on a sign matrix (n_sources, n_genes):
-    every input regulates at least one gene, and the genes form one strongly connected core
-    (each gene reaches every other through gene-gene links; for two genes, g1->g2 and g2->g1)."""
+def inputs_regulate_genes(signs: np.ndarray, n_inputs: int) -> bool:
+    """Whether every input regulates at least one gene (sign matrix (n_sources, n_genes))."""
     present = np.asarray(signs) != 0
-    if not np.all(np.any(present[:n_inputs], axis=1)):
-        return False
-    core = present[n_inputs:]
+    return bool(np.all(np.any(present[:n_inputs], axis=1)))
+
+
+def genes_strongly_connected(signs: np.ndarray, n_inputs: int) -> bool:
+    """Whether each gene reaches every other through gene-gene links (for two genes, g1->g2 and
+    g2->g1): a network can be connected as a graph, as the feed-forward loop I->g1, I->g2,
+    g2->g1 is, and still fail this."""
+    core = np.asarray(signs)[n_inputs:] != 0
     return core.shape[0] == 1 or nx.is_strongly_connected(nx.DiGraph(core.astype(int)))
+
+
+def signs_connected(signs: np.ndarray, n_inputs: int) -> bool:
+    """The search-space filter of the paper's enumeration on a sign matrix (n_sources, n_genes):
+    every input regulates at least one gene, and the genes form one strongly connected core.
+    ``topology.json`` records it as ``in_search_space`` (``connected`` in files of release 0.1.0)."""
+    return inputs_regulate_genes(signs, n_inputs) and genes_strongly_connected(signs, n_inputs)
 
 
 @dataclass(frozen=True)
@@ -123,7 +133,7 @@ class Topology:
 
     # ---- connectivity -------------------------------------------------------------------
     def is_connected(self) -> bool:
-        """The connectivity filter of the paper's enumeration (see :func:`signs_connected`)."""
+        """The search-space filter of the paper's enumeration (see :func:`signs_connected`)."""
         return signs_connected(self.signs, len(self.inputs))
 
     # ---- export -------------------------------------------------------------------------
@@ -140,7 +150,11 @@ class Topology:
             "inputs": list(self.inputs),
             "genes": list(self.genes),
             "n_links": self.n_links,
-            "connected": self.is_connected(),
+            # the paper's search-space filter and its two parts; files of release 0.1.0 call the
+            # first "connected", a name that read as graph connectivity
+            "in_search_space": self.is_connected(),
+            "inputs_regulate_genes": inputs_regulate_genes(self.signs, len(self.inputs)),
+            "genes_strongly_connected": genes_strongly_connected(self.signs, len(self.inputs)),
             "links": links,
         }
         if cutoff is not None:

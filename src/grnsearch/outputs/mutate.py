@@ -10,6 +10,7 @@ from tqdm.auto import tqdm
 
 from grnsearch._files import write_atomic
 from grnsearch.io.network import write_network_exports
+from grnsearch.io.tables import write_table
 from grnsearch.plots.network import plot_network
 from grnsearch.plots.readout import plot_cutoff_scan, plot_knockouts
 from grnsearch.readout.mutation import LinkReport, knockout_trajectories
@@ -27,7 +28,8 @@ def write_mutation_outputs(
 ) -> list[Path]:
     """Per run: links.csv, edges.csv, network.graphml, topology.json and the figures (network
     diagram, knockout trajectories); per parent directory holding several of the runs,
-    ``topologies.csv`` and, with an automatic cutoff, the cutoff scan (CSV and figure)."""
+    ``topologies.csv`` (with its sidecar JSON of the read-out settings) and, with an automatic
+    cutoff, the cutoff scan (CSV and figure)."""
     details = {"lam": report.lam, "mode": report.mode, "cutoff": report.cutoff, "cutoff_rule": report.cutoff_rule}
     topologies = report.topologies
     for k, (run_dir, trained) in enumerate(
@@ -50,7 +52,8 @@ def write_mutation_outputs(
         if len(members) < 2:
             continue
         table = topology_table([topologies[k] for k in members])
-        written.append(write_atomic(parent / "topologies.csv", table.to_csv(index=False)))
+        description = "topology counts over the runs of this directory at the cutoff"
+        written.extend(write_table(parent / "topologies.csv", table, description, details))
         if report.scan is not None:
             written.append(write_atomic(parent / "cutoff_scan.csv", report.scan.to_frame().to_csv(index=False)))
             if figures:

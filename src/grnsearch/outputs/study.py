@@ -1,5 +1,6 @@
 """What ``grnsearch study`` writes into its directory: ``study.csv`` (one row per run),
-``strengths.csv`` (every run's link strengths), ``topologies.csv`` (over converged runs),
+``strengths.csv`` (every run's link strengths), ``topologies.csv`` (over converged runs), each
+with a sidecar ``<name>.csv.json`` of the read-out settings (lam, mode, cutoff, cutoff rule),
 ``summary.json`` (convergence, cutoff, degeneracy, wall time), the cutoff scan, a figure of the
 most frequent topologies, and ``seed-<k>/`` run directories (without figures) for later use.
 Tables are written last."""
@@ -12,7 +13,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from grnsearch._files import staged_entries, write_atomic
-from grnsearch.io.tables import ensemble_strength_table
+from grnsearch.io.tables import READOUT_KEYS, ensemble_strength_table, write_table
 from grnsearch.outputs.runs import save_run
 from grnsearch.plots.network import plot_topology_gallery
 from grnsearch.plots.readout import plot_cutoff_scan
@@ -47,8 +48,16 @@ def write_study_outputs(
     strengths = ensemble_strength_table(
         result.ensemble.seeds, result.converged, result.strengths, task.sources, task.genes
     )
-    write_atomic(out_dir / "strengths.csv", strengths.to_csv(index=False))
-    write_atomic(out_dir / "topologies.csv", table.to_csv(index=False))
-    write_atomic(out_dir / "summary.json", json.dumps(result.summary(), indent=2))
+    summary = result.summary()
+    settings = {"task": task.name, **{k: summary[k] for k in READOUT_KEYS}}
+    write_table(
+        out_dir / "strengths.csv",
+        strengths,
+        "every run's link strengths (one SRC->TGT column per link); present links are those with |strength| > cutoff",
+        settings,
+    )
+    description = "topology counts over the converged runs at the cutoff"
+    write_table(out_dir / "topologies.csv", table, description, settings)
+    write_atomic(out_dir / "summary.json", json.dumps(summary, indent=2))
     write_atomic(out_dir / "study.csv", result.table().to_csv(index=False))
     return out_dir

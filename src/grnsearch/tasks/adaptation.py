@@ -47,6 +47,7 @@ TEST_DT = 0.1
 TEST_PRE_STEPS = 40
 TEST_STEPS = 150
 MUTATION_HEIGHTS = (0.1, 0.25, 0.5, 0.75, 1.0)
+DEMO_HEIGHTS = (0.25, 0.5, 0.75, 1.0)
 CURVE_HEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
@@ -119,11 +120,26 @@ class AdaptationTask(Task):
         pre = 10
         s = np.arange(1, self.n_steps + 1)
         demos = []
-        for h in (0.25, 0.5, 0.75, 1.0):
+        for h in DEMO_HEIGHTS:
             inputs = np.concatenate([np.full(pre, BASELINE_INPUT), np.full(self.n_steps, h)])
             targets = np.concatenate([np.full(pre, G1_START), G1_START + h * np.asarray(pulse(s))])
             demos.append(DemoCondition(f"I: {BASELINE_INPUT} -> {h}", inputs[:, None], targets[:, None], self.dt))
         return demos
+
+    def check_conditions(self) -> list[DemoCondition]:
+        """The test protocol of the metrics (dt 0.1, I = 0.1 for 40 steps, then a step to each demo
+        height, 150 steps in all), on which a Hill check is judged and which its exports encode."""
+        k = np.arange(TEST_STEPS)
+        no_targets = np.full((TEST_STEPS, len(self.scored)), np.nan)
+        return [
+            DemoCondition(
+                f"I: {BASELINE_INPUT} -> {h}",
+                np.where(k < TEST_PRE_STEPS, BASELINE_INPUT, h)[:, None],
+                no_targets,
+                TEST_DT,
+            )
+            for h in DEMO_HEIGHTS
+        ]
 
     def mutation_conditions(self) -> tuple[np.ndarray, float]:
         """The training protocol (40 steps of dt 0.2 from the resting state) at I = 0.1 (no

@@ -134,6 +134,22 @@ class Task(abc.ABC):
     def demo_conditions(self) -> list[DemoCondition]:
         """Time courses to draw in the response figure."""
 
+    def check_conditions(self) -> list[DemoCondition]:
+        """The time courses (piecewise-constant inputs per step) on which a Hill check of this task
+        is judged, which its exports encode: the Hill screen's conditions (held for the screen's
+        run) for a task with a screen, else the demo conditions. A task whose metrics use another
+        protocol overrides this with that protocol."""
+        screen = self.hill_screen
+        if screen is None:
+            return self.demo_conditions()
+        levels = screen.condition_levels(len(self.inputs))
+        labels = ["no input", *(f"{name} = {screen.level}" for name in self.inputs[:2])]
+        no_targets = np.full((screen.steps, len(self.scored)), np.nan)
+        return [
+            DemoCondition(label, np.repeat(levels[c][None], screen.steps, axis=0), no_targets, screen.dt)
+            for c, label in enumerate(labels)
+        ]
+
     @abc.abstractmethod
     def mutation_conditions(self) -> tuple[np.ndarray, float]:
         """Inputs (C, T, n_inputs) and dt under which links are mutated."""

@@ -20,8 +20,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="convert a trained run's topology to a Hill-function model",
         description="Fit a Hill-function model (n = 2) of the run's topology to its task, report "
         "whether it performs the task (exit 0) or not (exit 1), and write "
-        "RUN_DIR/hill/: hill_check.json, hill_model.xml (SBML), "
-        "hill_model.antimony and a Hill-against-RNN figure.",
+        "RUN_DIR/hill/: hill_check.json, hill_model.xml (SBML) and hill_model.antimony "
+        "with the task's stimulus protocol, hill_trajectories.csv (exact-ODE trajectories), "
+        "hill_check.omex (a COMBINE archive that simulators run) and a Hill-against-RNN figure.",
     )
     p.add_argument("run_dir", metavar="RUN_DIR", help="a run directory (seed-<k>) from train, study or sparsify")
     p.add_argument(
@@ -50,14 +51,15 @@ def run(args: argparse.Namespace) -> int:
                 "and its links act on nothing"
             )
     fit = fit_hill(trained.task, topology, seed=args.seed, n=args.n)
-    out = write_hill_check(run_dir, trained, fit, figures=not args.no_figures)
+    source = "--topology" if args.topology is not None else origin
+    out = write_hill_check(run_dir, trained, fit, figures=not args.no_figures, seed=args.seed, topology_source=source)
     if not args.quiet:
         verdict = "performs" if fit.performs else "does NOT perform"
         detail = ", ".join(f"{k} {v:.4g}" for k, v in fit.metrics.items() if isinstance(v, float))
         extra = ", ".join(f"{k} {v}" for k, v in fit.details.items() if not isinstance(v, float))
         print(f"the Hill model {verdict} the task {trained.task.name} ({fit.method}: {extra}; {detail})")
         print(
-            f"wrote {out}/hill_check.json, hill_model.xml (SBML), hill_model.antimony"
-            f"{'' if args.no_figures else ', hill_vs_rnn.png'}"
+            f"wrote {out}/hill_check.json, hill_model.xml (SBML), hill_model.antimony, hill_trajectories.csv, "
+            f"hill_check.omex (COMBINE archive){'' if args.no_figures else ', hill_vs_rnn.png'}"
         )
     return 0 if fit.performs else 1
