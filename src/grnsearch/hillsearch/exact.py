@@ -60,9 +60,7 @@ def _exact_function(screen: OscillationScreen, n_inputs: int, solver: ExactSolve
             def field(g):
                 return hill_synthesis(jnp.concatenate([level, g]), signs, K, b, screen.n) - GAMMA * g
 
-            return solve_sampled(
-                field, start, times, rtol=solver.rtol, atol=solver.atol, max_steps=solver.max_steps
-            )
+            return solve_sampled(field, start, times, rtol=solver.rtol, atol=solver.atol, max_steps=solver.max_steps)
 
         return jax.vmap(condition)(levels)
 
