@@ -3,8 +3,10 @@
 Run:  python bench/bench_hill_check.py
 Adaptation motifs (incoherent feed-forward, negative feedback with and without g2 positive
 autoregulation) at n = 2 and 3, and oscillation topologies, through ``fit_hill`` with the CLI's
-defaults; then, for the three-link negative feedback loop at n = 2, the best adaptation error
-among 100,000 random sets that reach the sensitivity bar. Prints Markdown for RESULTS.md.
+defaults (verdict and metrics on the exact solution, the Euler ones beside them); then, for the
+three-link negative feedback loop at n = 2, the best adaptation error among 100,000 random sets
+that reach the sensitivity bar.
+Prints Markdown for RESULTS.md.
 """
 
 from __future__ import annotations
@@ -52,27 +54,27 @@ def best_error_among_sensitive(key: str, n: float, sets: int = 100_000) -> tuple
 
 def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; command: python bench/bench_hill_check.py\n")
-    print("| task | topology | n | performs | route | metrics | seconds |")
-    print("|---|---|---|---|---|---|---|")
+    print("| task | topology | n | performs (exact / Euler) | route | metrics, exact solution | metrics, Euler | s |")
+    print("|---|---|---|---|---|---|---|---|")
+    shown = ("sensitivity", "adaptation_error", "i1_var", "i1_var_double_run", "hold_mean", "rest_mean")
     for task_name, key, n in CASES:
         task = tasks.get(task_name)
         start = time.perf_counter()
         fit = fit_hill(task, Topology.from_key(key, task.sources, task.genes), n=n)
         seconds = time.perf_counter() - start
-        shown = {
-            k: v
-            for k, v in fit.metrics.items()
-            if isinstance(v, float)
-            and k in ("sensitivity", "adaptation_error", "i1_var", "i1_var_double_run", "hold_mean", "rest_mean")
-        }
         extra = {
-            k: v for k, v in fit.details.items() if k in ("successful_sets", "successful_fits", "successful_samples")
+            k: v
+            for k, v in fit.details.items()
+            if k in ("successful_sets", "exact_sets", "successful_fits", "exact_successful_fits", "successful_samples")
         }
-        metrics = ", ".join(f"{k} {v:.3g}" for k, v in shown.items())
+        by = {
+            name: ", ".join(f"{k} {v:.3g}" for k, v in values.items() if isinstance(v, float) and k in shown)
+            for name, values in fit.metrics.items()
+        }
         route = f"{fit.method}; " + ", ".join(f"{k} {v}" for k, v in extra.items())
+        verdict = f"{'yes' if fit.performs else 'no'} / {'yes' if fit.performs_euler else 'no'}"
         print(
-            f"| {task_name} | `{key}` | {n:g} | {'yes' if fit.performs else 'no'} | {route} | {metrics} | "
-            f"{seconds:.1f} |"
+            f"| {task_name} | `{key}` | {n:g} | {verdict} | {route} | {by['exact']} | {by['euler']} | {seconds:.1f} |"
         )
     print()
     for n in (2.0, 3.0):
