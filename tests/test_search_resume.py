@@ -81,7 +81,7 @@ def test_search_reports_both_integrators_and_resumes_a_deleted_chunk(finished, c
     assert (table["exact_sets"] <= table["successful_sets"]).all()
     assert table.set_index("topology").loc[ROBUST, "exact_sets"] > 0
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["integrators"]["exact"]["rtol"] == exact.EXACT.rtol
+    assert summary["integrators"]["exact_sets"]["rtol"] == exact.EXACT.rtol
     assert summary["exact_successful_topologies"] == int(table["succeeds_exactly"].sum())
     expected = (out / "search.csv").read_text()
     chunk = search_dir.chunk_path(out, 0)
@@ -183,5 +183,5 @@ def test_old_search_directories_without_exact_counts_still_read(finished, tmp_pa
     (old / "search.json").write_text(json.dumps(meta))
     result = read_search(old)
     summary = result.summary()
-    assert summary["integrators"]["exact"] is None and "exact_successful_topologies" not in summary
+    assert summary["integrators"]["exact_sets"] is None and "exact_successful_topologies" not in summary
     assert summary["successful_topologies"] == int(table["succeeds"].sum())

@@ -76,8 +76,8 @@ class SearchResult:
         summary = {
             "topologies": len(self.table),
             "integrators": {
-                "successful": f"forward Euler, dt {euler.get('dt')}, {euler.get('steps')} steps (the paper's screen)",
-                "exact": None if self.settings.exact is None else self.settings.exact,
+                "successful_sets": f"forward Euler, dt {euler.get('dt')}, {euler.get('steps')} steps (the paper's)",
+                "exact_sets": self.settings.exact,
             },
             "successful_topologies": len(wins),
             "successful_by_links": _by_links(wins),

@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             f"{summary['topologies']} topologies succeed{f' ({by_links})' if by_links else ''}; successful "
             f"sets per topology {summary['successful_sets_min']} to {summary['successful_sets_max']}"
         )
-        exact = summary["integrators"]["exact"]
+        exact = summary["integrators"]["exact_sets"]
         print(
             f"exact solution ({exact['solver']}, rtol {exact['rtol']:g}, atol {exact['atol']:g}): "
             f"{summary['exact_successful_topologies']} topologies keep at least "
