@@ -43,12 +43,16 @@ def test_adaptation_feed_forward_loop_converts_and_a_cascade_does_not():
     assert not cascade.performs
 
 
-def test_negative_feedback_needs_cooperativity_above_two():
+def test_negative_feedback_adapts_at_n3_only_on_euler_steps():
     # with n = 2 the loop's steady state moves as the input's occupancy to the power 1/5: the
-    # error bar is missed; n = 3 adapts (bench/RESULTS.md)
-    assert not _fit(ADAPT, NFBL, samples=8192, starts=8, iterations=800).performs
+    # error bar is missed by both integrators. With n = 3 the fit adapts on the test protocol's
+    # Euler steps, but on the exact solution its sensitivity falls below the bar (2 of 100,000
+    # random sets adapt exactly, bench/RESULTS.md), so the exact verdict is no
+    n2 = _fit(ADAPT, NFBL, samples=8192, starts=8, iterations=800)
+    assert not n2.performs and not n2.performs_euler
     fit = _fit(ADAPT, NFBL, n=3.0, samples=8192, starts=8, iterations=800)
-    assert fit.performs and fit.model.n == 3.0
+    assert fit.performs_euler and not fit.performs and fit.model.n == 3.0
+    assert fit.metrics["exact"]["sensitivity"] < 0.3 <= fit.metrics["euler"]["sensitivity"]
 
 
 def test_oscillation_topology_passes_the_screen_and_a_feedforward_one_fails():
