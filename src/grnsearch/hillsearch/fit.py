@@ -332,8 +332,9 @@ class ComparisonPanel(NamedTuple):
 
 
 def comparison_panels(trained: TrainedModel, fit: HillFit) -> list[ComparisonPanel]:
-    """The trained RNN and its Hill version simulated under the task's Hill screen conditions
-    (held for the screen's duration) or, for tasks without a screen, the task's demo conditions."""
+    """The trained RNN (its Euler steps) and its Hill version (exact solution) simulated under the
+    task's Hill screen conditions (held for the screen's duration) or, for tasks without a screen,
+    the task's demo conditions."""
     task = trained.task
     screen = task.hill_screen
     if screen is None:
@@ -356,7 +357,9 @@ def comparison_panels(trained: TrainedModel, fit: HillFit) -> list[ComparisonPan
     panels = []
     for label, rnn_inputs, rnn_dt, hill_inputs, hill_dt, targets in cases:
         rnn = trained.simulate(np.asarray(rnn_inputs, np.float32)[None], dt=rnn_dt)[0]
-        hill = np.asarray(simulate(fit.dynamics, jnp.asarray(hill_inputs, jnp.float32)[None], hill_dt))[0]
+        # the Hill model on its exact solution, as the SBML export runs in COPASI
+        hill_in = jnp.asarray(hill_inputs, jnp.float32)[None]
+        hill = np.asarray(simulate(fit.dynamics, hill_in, hill_dt, solver="ode"))[0]
         panels.append(
             ComparisonPanel(
                 label, np.arange(rnn.shape[0]) * rnn_dt, rnn, np.arange(hill.shape[0]) * hill_dt, hill, targets
