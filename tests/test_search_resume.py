@@ -172,7 +172,7 @@ def test_search_table_refuses_counts_that_are_not_whole_numbers():
         space.search_table(task, signs, np.array([[1, -1], [2, 1]]), 2)
 
 
-def test_old_search_directories_without_exact_counts_still_read(finished, tmp_path):
+def test_old_search_directories_without_exact_counts_still_read(finished, tmp_path, capsys):
     out, _ = finished
     old = tmp_path / "old"
     shutil.copytree(out, old)
@@ -185,3 +185,7 @@ def test_old_search_directories_without_exact_counts_still_read(finished, tmp_pa
     summary = result.summary()
     assert summary["integrators"]["exact_sets"] is None and "exact_successful_topologies" not in summary
     assert summary["successful_topologies"] == int(table["succeeds"].sum())
+    # resuming it is refused: its chunks have no exact counts
+    (old / "search.csv").unlink()
+    assert _search(old, "--resume") == 2
+    assert "earlier grnsearch without the exact verdict" in capsys.readouterr().err

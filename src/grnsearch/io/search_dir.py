@@ -94,6 +94,12 @@ def start_search_dir(out: Path, settings: SearchSettings, n_topologies: int, res
                 parameter="out",
             )
         differing = [k for k, v in settings.as_dict().items() if recorded["settings"].get(k) != v]
+        if "exact" in differing and recorded["settings"].get("exact") is None:
+            raise GrnsearchError(
+                f"{out} holds a search of an earlier grnsearch without the exact verdict; its chunks cannot be "
+                "resumed: start a new search in another directory",
+                parameter="resume",
+            )
         if differing:
             was = ", ".join(f"{k}={recorded['settings'].get(k)!r}" for k in differing)
             raise GrnsearchError(
