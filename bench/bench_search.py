@@ -7,7 +7,9 @@ Run:  python bench/bench_search.py [--samples 160000] [--seeds 0]
 2. The exact verdict on the robust topology at the search's seed: its Euler-passing sets among
    ``--samples`` (drawn as the search draws them), how many pass on the exact solution, and the
    time of that exact judgement (compiled, best of 3).
-3. ``grnsearch search oscillation --workers 2`` and the in-process command, each a fresh process
+3. The exact verdict's cost, side by side in one process: every 8th topology of the space
+   screened by Euler alone and by Euler plus the exact verdict (compiled first).
+4. ``grnsearch search oscillation --workers 2`` and the in-process command, each a fresh process
    (start-up and compilation included), for each seed: wall time, successful topologies by
    link count (Euler, the paper's rule), those keeping >= 2 sets on the exact solution, and the
    Jaccard overlap with the authors' successful topologies.
@@ -89,6 +91,38 @@ def exact_on_robust(samples: int, seed: int) -> None:
     )
 
 
+def exact_cost(samples: int, seed: int) -> None:
+    task = tasks.get("oscillation")
+    signs = space.search_space(task)
+    indices = np.arange(0, len(signs), 8)
+    root = jax.random.PRNGKey(seed)
+    keys = [jax.random.fold_in(root, int(i)) for i in indices]
+
+    def euler_only():
+        return sum(
+            int(screen.passing_sets(signs[i], k, samples)[0].shape[0]) for i, k in zip(indices, keys, strict=True)
+        )
+
+    def both():
+        counts = [
+            space.topology_counts(task.hill_screen, signs[i], k, samples) for i, k in zip(indices, keys, strict=True)
+        ]
+        return tuple(map(sum, zip(*counts, strict=True)))
+
+    both()  # compile every shape first
+    start = time.perf_counter()
+    euler_sets = euler_only()
+    euler_time = time.perf_counter() - start
+    start = time.perf_counter()
+    _, exact_sets = both()
+    both_time = time.perf_counter() - start
+    print(
+        f"{len(indices)} topologies (every 8th), {samples} sets each: Euler screen alone {euler_time:.1f} s, "
+        f"Euler and exact verdict {both_time:.1f} s ({both_time / euler_time:.2f}x); "
+        f"{euler_sets} Euler sets, {exact_sets} exact\n"
+    )
+
+
 def jaccard(found: pd.DataFrame, reference: pd.DataFrame, columns: list[str]) -> float:
     a = set(map(tuple, found[columns].to_numpy()))
     b = set(map(tuple, reference[columns].to_numpy()))
@@ -101,6 +135,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--skip-in-process", action="store_true")
     parser.add_argument("--skip-workers", action="store_true")
+    parser.add_argument("--skip-searches", action="store_true", help="only the in-process measurements")
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores; command: python bench/bench_search.py "
@@ -109,6 +144,9 @@ def main() -> None:
     throughput()
     for seed in args.seeds:
         exact_on_robust(args.samples, seed)
+    exact_cost(args.samples, args.seeds[0])
+    if args.skip_searches:
+        return
     reference = pd.read_csv(PAPER)
     columns = [c for c in reference.columns if "->" in c]
     print(
