@@ -91,7 +91,7 @@ def test_interrupted_search_resumes_to_the_same_table(tmp_path, monkeypatch):
         run_search(task, samples=20_000, seed=5, out=out, topology_indices=subset, chunk_size=2)
     assert not (out / "search.csv").exists()
     assert not json.loads((out / "search.json").read_text())["complete"]
-    assert len(list((out / "chunks").glob("chunk-*.csv"))) == 2
+    assert len(list((out / "chunks").glob("chunk-*.json"))) == 2
 
     with pytest.raises(GrnsearchError, match="`resume`"):
         run_search(task, samples=20_000, seed=5, out=out, topology_indices=subset, chunk_size=2)

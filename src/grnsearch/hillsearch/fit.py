@@ -28,6 +28,7 @@ import optax
 
 from grnsearch.dynamics.hill import HillDynamics, HillModel, sample_parameters
 from grnsearch.dynamics.simulate import simulate
+from grnsearch.hillsearch.exact import EXACT, exact_screen_sets, exact_trajectories
 from grnsearch.hillsearch.screen import SAMPLE_BLOCK, screen_sets, screen_trajectories, trajectory_success
 from grnsearch.network.topology import Topology
 from grnsearch.tasks.base import Task
@@ -42,10 +43,12 @@ class HillFit:
 
     topology: Topology
     dynamics: HillDynamics
-    performs: bool
+    performs: bool  # the verdict on the exact solution
     method: str
-    metrics: dict[str, float]
+    metrics: dict[str, dict[str, Any]]  # by integrator: {"euler": {...}, "exact": {...}}
     details: dict[str, Any] = field(default_factory=dict)
+    performs_euler: bool = False  # the verdict on the task's Euler steps
+    integrators: dict[str, dict[str, Any]] = field(default_factory=dict)  # how each metric set was computed
 
     @property
     def model(self) -> HillModel:
@@ -60,8 +63,11 @@ class HillFit:
         return {
             "topology": self.topology.key(),
             "performs_task": self.performs,
+            "verdict_integrator": "exact",
+            "performs_task_euler": self.performs_euler,
             "method": self.method,
             "metrics": self.metrics,
+            "integrators": self.integrators,
             **self.details,
             "initial_state": dict(zip(self.topology.genes, self.initial_state.tolist(), strict=True)),
             "model": self.model.to_dict(),
@@ -75,9 +81,9 @@ def fit_hill(task: Task, topology: Topology, *, seed: int = 0, n: float = 2.0, *
     return fit_by_gradient(task, topology, seed=seed, n=n, **options)
 
 
-def screen_metrics(screen: OscillationScreen, model: HillModel) -> dict[str, float]:
-    """Second-half statistics of the readout under the screen's three conditions."""
-    traj = screen_trajectories(screen, model.topology, model.K, model.b)
+def _trajectory_metrics(screen: OscillationScreen, traj: jax.Array) -> dict[str, float]:
+    """Second-half statistics of the readout in trajectories (3 conditions, steps, n_genes) of
+    the states after each step (or sampled at the same times), and the screen's verdict."""
     x = np.asarray(traj[:, :, screen.readout])
     half = x[:, x.shape[1] // 2 :]
     return {
@@ -87,8 +93,16 @@ def screen_metrics(screen: OscillationScreen, model: HillModel) -> dict[str, flo
         "i1_peak_to_trough": float(half[1].max() - half[1].min()),
         "hold_mean": float(half[2].mean()),
         "hold_var": float(half[2].var()),
-        "passes_screen": bool(trajectory_success(screen, traj)),
+        "passes_screen": bool(trajectory_success(screen, jnp.asarray(traj))),
     }
+
+
+def screen_metrics(screen: OscillationScreen, model: HillModel) -> dict[str, dict[str, float]]:
+    """Second-half statistics of the readout under the screen's three conditions, by integrator:
+    ``euler`` (the screen's steps) and ``exact`` (the exact solution sampled at the same times)."""
+    traj = screen_trajectories(screen, model.topology, model.K, model.b)
+    exact = exact_trajectories(model.topology.signs, model.K[None], model.b[None], screen)[0]
+    return {"euler": _trajectory_metrics(screen, traj), "exact": _trajectory_metrics(screen, exact)}
 
 
 def _sustained_oscillation(screen: OscillationScreen, topology: Topology, K: jax.Array, b: jax.Array) -> np.ndarray:
@@ -115,41 +129,49 @@ def fit_by_screen(
     samples: int = 160_000,
     max_samples: int = 1_600_000,
 ) -> HillFit:
-    """Screen random Exp(1) sets, ``samples`` at a time up to ``max_samples`` until one succeeds;
-    of the successful sets keep the one whose oscillation lasts best (largest I1 variance over a
-    run twice the screen's length). The topology performs the task with at least the screen's
-    minimum of successful sets (2, as in the search)."""
+    """Screen random Exp(1) sets, ``samples`` at a time up to ``max_samples`` until one passes
+    on the exact solution; the sets that pass the Euler screen are judged again exactly
+    (:mod:`grnsearch.hillsearch.exact`). Of the sets that pass exactly (or, when none does, of
+    those that pass by Euler) keep the one whose oscillation lasts best (largest I1 variance
+    over a run twice the screen's length). The topology performs the task (exact verdict) with
+    at least the screen's minimum of exactly passing sets (2, as in the search)."""
     key = jax.random.PRNGKey(seed)
     shape = topology.signs.shape
-    fixed = (screen.start,) * len(topology.genes)
-    tried = 0
-    winners_K, winners_b = [], []
-    block = 0
-    while tried < max_samples and (not winners_K or tried < samples):
+    tried, block, exact_found = 0, 0, 0
+    winners_K, winners_b, winners_exact = [], [], []
+    while tried < max_samples and (not exact_found or tried < samples):
         K, b = sample_parameters(jax.random.fold_in(key, block), SAMPLE_BLOCK, shape)
         passed = np.flatnonzero(screen_sets(topology.signs, K, b, screen))
         winners_K.append(K[passed])
         winners_b.append(b[passed])
+        winners_exact.append(exact_screen_sets(topology.signs, K[passed], b[passed], screen))
+        exact_found += int(winners_exact[-1].sum())
         tried += SAMPLE_BLOCK
         block += 1
-    K_won, b_won = jnp.concatenate(winners_K), jnp.concatenate(winners_b)
+    K_won, b_won, exact_ok = jnp.concatenate(winners_K), jnp.concatenate(winners_b), np.concatenate(winners_exact)
     found = int(K_won.shape[0])
     if found:
-        best = int(np.argmax(_sustained_oscillation(screen, topology, K_won, b_won)))
+        lasting = _sustained_oscillation(screen, topology, K_won, b_won)
+        best = int(np.argmax(np.where(exact_ok, lasting, -np.inf) if exact_found else lasting))
         chosen = (K_won[best], b_won[best])
     else:  # report the last set tried, marked as failing
         chosen = (K[0], b[0])
+    fixed = (screen.start,) * len(topology.genes)
     dynamics = HillDynamics.of(topology, *chosen, fixed_initial=fixed, n=screen.n)
     metrics = screen_metrics(screen, dynamics.to_model(topology))
-    metrics["i1_var_double_run"] = float(_sustained_oscillation(screen, topology, chosen[0][None], chosen[1][None])[0])
-    performs = found >= screen.min_successful_sets and metrics["passes_screen"]
+    metrics["euler"]["i1_var_double_run"] = float(
+        _sustained_oscillation(screen, topology, chosen[0][None], chosen[1][None])[0]
+    )
+    enough = screen.min_successful_sets
     return HillFit(
         topology,
         dynamics,
-        performs=performs,
+        performs=exact_found >= enough and metrics["exact"]["passes_screen"],
         method="screen",
         metrics=metrics,
-        details={"successful_sets": found, "sets_screened": tried, "n": screen.n},
+        details={"successful_sets": found, "exact_sets": exact_found, "sets_screened": tried, "n": screen.n},
+        performs_euler=found >= enough and metrics["euler"]["passes_screen"],
+        integrators={"euler": {"method": "forward Euler", "dt": screen.dt}, "exact": EXACT.as_dict()},
     )
 
 
@@ -233,8 +255,9 @@ def fit_by_gradient(
     ``samples`` random sets (log-uniform K and b, free genes started at rest) are scored by the
     training loss and the task's success criterion; Adam runs from the ``starts`` sets of lowest
     loss for ``iterations`` steps (fresh training conditions every step, as in RNN training).
-    Among the successful candidates (fits and sampled sets) the one of lowest loss is kept; if
-    none succeeds, the fit of lowest loss is reported as failing."""
+    Every candidate (fits and sampled sets) is judged by the task's metrics both on its Euler
+    steps and on the exact ODE solution (``solver='ode'``); of those that succeed exactly (else by
+    Euler) the one of lowest loss is kept, and the verdict is the exact one."""
     key = jax.random.PRNGKey(seed)
     sample_key, data_key = jax.random.split(key)
     scale = task.link_scale()
@@ -262,16 +285,38 @@ def fit_by_gradient(
     kept = sampled_ok[np.argsort(sample_losses[sampled_ok])][:starts]
     candidates = jax.tree.map(lambda a, b_: jnp.concatenate([a, b_[kept]]), fitted, params)
     losses, metrics = assess(candidates)
-    losses = np.asarray(losses)
-    ok = _successes(task, losses, metrics)
-    order = np.lexsort((np.where(np.isfinite(losses), losses, np.inf), ~ok))
-    chosen = int(order[0])
+    exact_metrics = jax.jit(jax.vmap(lambda q: task.metrics(eqx.combine(q, static), scale, solver="ode")))(candidates)
+    chosen, ok, ok_exact = _choose(task, np.asarray(losses), metrics, exact_metrics)
     dynamics = eqx.combine(jax.tree.map(lambda x: x[chosen], candidates), static)
-    scalars = {name: float(metrics[name][chosen]) for name in task.metric_names}
-    details = dict(loss=float(losses[chosen]), successful_fits=int(ok[:starts].sum()), starts=starts,
+    by_integrator = {
+        name: {metric: float(values[metric][chosen]) for metric in task.metric_names}
+        for name, values in (("euler", metrics), ("exact", exact_metrics))
+    }
+    details = dict(loss=float(losses[chosen]), successful_fits=int(ok[:starts].sum()),
+                   exact_successful_fits=int(ok_exact[:starts].sum()), starts=starts,
                    successful_samples=len(sampled_ok), sets_sampled=samples, iterations=iterations, n=n)  # fmt: skip
     method = f"sampling+gradient (kept: {'gradient' if chosen < starts else 'sampling'})"
-    return HillFit(topology, dynamics, performs=bool(ok[chosen]), method=method, metrics=scalars, details=details)
+    return HillFit(topology, dynamics, performs=bool(ok_exact[chosen]), method=method, metrics=by_integrator,
+                   details=details, performs_euler=bool(ok[chosen]), integrators=_metric_integrators(task))  # fmt: skip
+
+
+def _metric_integrators(task: Task) -> dict[str, dict[str, Any]]:
+    """How the task's metrics were computed: its Euler protocol, and the ODE solver of ``simulate``."""
+    return {
+        "euler": {"method": "forward Euler", "dt": task.metrics_dt or task.dt},
+        "exact": {"solver": "Tsit5 (Diffrax, adaptive), input held on each step", "rtol": 1e-6, "atol": 1e-8},
+    }
+
+
+def _choose(
+    task: Task, losses: np.ndarray, metrics: dict[str, jax.Array], exact_metrics: dict[str, jax.Array]
+) -> tuple[int, np.ndarray, np.ndarray]:
+    """The candidate to keep: one that passes on the exact solution when any does, then one that
+    passes by Euler, then the lowest loss; with both verdicts of every candidate."""
+    ok = _successes(task, losses, metrics)
+    ok_exact = _successes(task, losses, exact_metrics)
+    order = np.lexsort((np.where(np.isfinite(losses), losses, np.inf), ~ok, ~ok_exact))
+    return int(order[0]), ok, ok_exact
 
 
 class ComparisonPanel(NamedTuple):
@@ -287,8 +332,9 @@ class ComparisonPanel(NamedTuple):
 
 
 def comparison_panels(trained: TrainedModel, fit: HillFit) -> list[ComparisonPanel]:
-    """The trained RNN and its Hill version simulated under the task's Hill screen conditions
-    (held for the screen's duration) or, for tasks without a screen, the task's demo conditions."""
+    """The trained RNN (its Euler steps) and its Hill version (exact solution) simulated under the
+    task's Hill screen conditions (held for the screen's duration) or, for tasks without a screen,
+    the task's demo conditions."""
     task = trained.task
     screen = task.hill_screen
     if screen is None:
@@ -311,7 +357,9 @@ def comparison_panels(trained: TrainedModel, fit: HillFit) -> list[ComparisonPan
     panels = []
     for label, rnn_inputs, rnn_dt, hill_inputs, hill_dt, targets in cases:
         rnn = trained.simulate(np.asarray(rnn_inputs, np.float32)[None], dt=rnn_dt)[0]
-        hill = np.asarray(simulate(fit.dynamics, jnp.asarray(hill_inputs, jnp.float32)[None], hill_dt))[0]
+        # the Hill model on its exact solution, as the SBML export runs in COPASI
+        hill_in = jnp.asarray(hill_inputs, jnp.float32)[None]
+        hill = np.asarray(simulate(fit.dynamics, hill_in, hill_dt, solver="ode"))[0]
         panels.append(
             ComparisonPanel(
                 label, np.arange(rnn.shape[0]) * rnn_dt, rnn, np.arange(hill.shape[0]) * hill_dt, hill, targets

@@ -183,12 +183,21 @@ def _block_sampler(blocks: int, shape: tuple[int, int]):
     return jax.jit(sample)
 
 
-def count_successful_sets(
+def passing_sets(
     signs: np.ndarray, key: jax.Array, samples: int, screen: OscillationScreen = PAPER_SCREEN
-) -> int:
-    """Successful sets among ``samples`` parameter sets drawn from Exp(1) (block k of
-    SAMPLE_BLOCK sets from ``fold_in(key, k)``, the last block cut to ``samples``)."""
+) -> tuple[jax.Array, jax.Array]:
+    """K and b (passing sets, n_sources, n_genes) of the sets that pass the screen among
+    ``samples`` parameter sets drawn from Exp(1) (block k of SAMPLE_BLOCK sets from
+    ``fold_in(key, k)``, the last block cut to ``samples``), in drawing order."""
     signs = np.asarray(signs)
     blocks = -(-samples // SAMPLE_BLOCK)
     K, b = _block_sampler(blocks, signs.shape)(key)
-    return int(screen_sets(signs, K, b, screen)[:samples].sum())
+    passed = np.flatnonzero(screen_sets(signs, K, b, screen)[:samples])
+    return K[passed], b[passed]
+
+
+def count_successful_sets(
+    signs: np.ndarray, key: jax.Array, samples: int, screen: OscillationScreen = PAPER_SCREEN
+) -> int:
+    """How many of the sets of :func:`passing_sets` pass the screen."""
+    return int(passing_sets(signs, key, samples, screen)[0].shape[0])

@@ -19,7 +19,8 @@ import pandas as pd
 
 from grnsearch import tasks
 from grnsearch.errors import GrnsearchError
-from grnsearch.hillsearch.screen import count_successful_sets
+from grnsearch.hillsearch.exact import EXACT, ExactSolver, exact_screen_sets
+from grnsearch.hillsearch.screen import passing_sets
 from grnsearch.network.links import link_names
 from grnsearch.network.topology import Topology, enumerate_topologies
 from grnsearch.tasks.base import Task
@@ -41,6 +42,7 @@ class SearchSettings:
     sample_block: int
     screen: dict[str, Any]
     subset: list[int] | None = None  # topology indices, when only part of the space is searched
+    exact: dict[str, Any] | None = None  # the exact verdict's solver (None: a search without one)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -67,16 +69,34 @@ class SearchResult:
         return [Topology.from_key(key, self.sources, self.genes) for key in rows["topology"]]
 
     def summary(self) -> dict[str, Any]:
-        """Counts for summary.json: successful topologies overall and by link count."""
+        """Counts for summary.json: successful topologies overall and by link count, by the Euler
+        screen (the paper's rule) and, when the search has them, on the exact solution."""
         wins = self.successes
-        return {
+        euler = self.settings.screen
+        summary = {
             "topologies": len(self.table),
+            "integrators": {
+                "successful_sets": f"forward Euler, dt {euler.get('dt')}, {euler.get('steps')} steps (the paper's)",
+                "exact_sets": self.settings.exact,
+            },
             "successful_topologies": len(wins),
-            "successful_by_links": {int(k): int(v) for k, v in wins["n_links"].value_counts().sort_index().items()},
+            "successful_by_links": _by_links(wins),
             "successful_sets_min": int(wins["successful_sets"].min()) if len(wins) else 0,
             "successful_sets_max": int(wins["successful_sets"].max()) if len(wins) else 0,
-            "wall_time_s": round(self.wall_time, 2),
         }
+        if "exact_sets" in self.table.columns:
+            exact = self.table[self.table["succeeds_exactly"]]
+            summary |= {
+                "exact_successful_topologies": len(exact),
+                "exact_successful_by_links": _by_links(exact),
+                "exact_sets_total": int(self.table["exact_sets"].sum()),
+                "successful_sets_total": int(self.table["successful_sets"].sum()),
+            }
+        return summary | {"wall_time_s": round(self.wall_time, 2)}
+
+
+def _by_links(rows: pd.DataFrame) -> dict[int, int]:
+    return {int(k): int(v) for k, v in rows["n_links"].value_counts().sort_index().items()}
 
 
 def task_screen(task: Task) -> OscillationScreen:
@@ -106,27 +126,47 @@ def link_columns(task: Task) -> list[str]:
     return link_names(task.sources, task.genes)
 
 
+def topology_counts(
+    screen: OscillationScreen, signs: np.ndarray, key: jax.Array, samples: int, solver: ExactSolver = EXACT
+) -> tuple[int, int]:
+    """Sets of one topology that pass the Euler screen, and how many of those pass exactly."""
+    K, b = passing_sets(signs, key, samples, screen)
+    return int(K.shape[0]), int(exact_screen_sets(signs, K, b, screen, solver).sum())
+
+
 def count_chunk(
-    screen: OscillationScreen, signs: np.ndarray, indices: np.ndarray, seed: int, samples: int
+    screen: OscillationScreen,
+    signs: np.ndarray,
+    indices: np.ndarray,
+    seed: int,
+    samples: int,
+    solver: ExactSolver = EXACT,
 ) -> np.ndarray:
-    """Successful sets of each topology in a chunk (the unit of work sent to a worker)."""
+    """Successful sets of each topology in a chunk (the unit of work sent to a worker):
+    (topologies, 2) integers, Euler then exact."""
     root = jax.random.PRNGKey(seed)
     return np.array(
         [
-            count_successful_sets(s, jax.random.fold_in(root, int(i)), samples, screen)
+            topology_counts(screen, s, jax.random.fold_in(root, int(i)), samples, solver)
             for s, i in zip(signs, indices, strict=True)
         ],
         dtype=np.int64,
-    )
+    ).reshape(len(signs), 2)
 
 
 def search_table(task: Task, signs: np.ndarray, counts: np.ndarray, min_sets: int) -> pd.DataFrame:
-    """One row per topology: n_links, sign columns, successful_sets, succeeds, topology key."""
+    """One row per topology: n_links, sign columns, successful_sets (Euler), exact_sets, succeeds,
+    succeeds_exactly, topology key. ``counts`` is (topologies, 2), Euler then exact."""
+    counts = np.asarray(counts)
+    if counts.shape != (len(signs), 2) or not np.issubdtype(counts.dtype, np.integer) or (counts < 0).any():
+        raise GrnsearchError(f"search counts must be whole numbers >= 0, two per topology; got {counts!r}")
     flat = signs.reshape(len(signs), -1).astype(int)
     table = pd.DataFrame(flat, columns=link_columns(task))
     table.insert(0, "n_links", np.count_nonzero(flat, axis=1))
-    table["successful_sets"] = counts
-    table["succeeds"] = counts >= min_sets
+    table["successful_sets"] = counts[:, 0]
+    table["exact_sets"] = counts[:, 1]
+    table["succeeds"] = counts[:, 0] >= min_sets
+    table["succeeds_exactly"] = counts[:, 1] >= min_sets
     sources, genes = task.sources, task.genes
     table["topology"] = [Topology(s, sources, genes).key() for s in signs]
     return table

@@ -1,16 +1,22 @@
 """The search directory of the exhaustive Hill search, written as the search runs and read back.
 
-- ``search.json``: the settings (task, samples, seed, chunk size, screen) and ``"complete"``;
-- ``chunks/chunk-<k>.csv``: counts of finished chunks (topology index, successful sets), each
-  written atomically as soon as its chunk returns;
+- ``search.json``: the settings (task, samples, seed, chunk size, screen, exact solver) and
+  ``"complete"``;
+- ``chunks/chunk-<k>.json``: a finished chunk, written atomically as soon as it returns: the
+  digest of the search settings, the topology indices, both counts (``successful_sets`` by the
+  Euler screen, ``exact_sets`` of those also passing on the exact solution) and a checksum of
+  its content. On resume every chunk is verified before it is used;
 - at the end ``search.csv`` (one row per topology: ``n_links``, one sign column per
-  ``SRC->TGT`` link, ``successful_sets``, ``succeeds``, ``topology``), ``successes.csv`` (the
-  succeeding rows) and ``summary.json``. ``search.csv`` appears only when every chunk is done.
+  ``SRC->TGT`` link, ``successful_sets``, ``exact_sets``, ``succeeds``, ``succeeds_exactly``,
+  ``topology``), ``successes.csv`` (the rows that succeed by the Euler screen) and
+  ``summary.json``. ``search.csv`` appears only when every chunk is done.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +31,42 @@ from grnsearch.tasks.base import Task
 
 META = "search.json"
 CHUNK_DIR = "chunks"
+CHUNK_FIELDS = ("chunk", "settings_digest", "topology_index", "successful_sets", "exact_sets")
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
+
+
+def settings_digest(settings: SearchSettings) -> str:
+    """SHA-256 of the settings, recorded in every chunk so that a chunk of another search is caught."""
+    return _digest(settings.as_dict())
+
+
+def read_meta(meta_path: Path) -> dict[str, Any]:
+    """``search.json``, or a GrnsearchError naming it when it cannot be read."""
+    try:
+        meta = json.loads(meta_path.read_text())
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise GrnsearchError(
+            f"{meta_path}: unreadable search record ({err}); start a new search in another directory"
+        ) from None
+    if not isinstance(meta, dict) or not isinstance(meta.get("settings"), dict):
+        raise GrnsearchError(f"{meta_path}: not a search record (no settings); start a new search in another directory")
+    return meta
+
+
+def _check_writable(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise GrnsearchError(f"{out} exists and is not a directory; choose another path", parameter="out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as err:
+        raise GrnsearchError(
+            f"{out}: cannot write there ({err.strerror}); choose a writable directory", parameter="out"
+        ) from None
 
 
 def start_search_dir(out: Path, settings: SearchSettings, n_topologies: int, resume: bool) -> dict[str, Any]:
@@ -32,28 +74,39 @@ def start_search_dir(out: Path, settings: SearchSettings, n_topologies: int, res
     the settings in ``search.json`` and return that record."""
     out = Path(out)
     meta_path = out / META
+    if out.exists() and not out.is_dir():
+        raise GrnsearchError(f"{out} exists and is not a directory; choose another path", parameter="out")
     if not meta_path.exists():
-        if resume and (out / CHUNK_DIR).exists():
+        if resume:
             raise GrnsearchError(
-                f"{out} has chunks but no {META}; start a new search in another directory", parameter="resume"
+                f"nothing to resume: {out} {'has no ' + META if out.exists() else 'does not exist'}; "
+                "start a new search without `resume`",
+                parameter="resume",
             )
-        if not resume and out.exists() and any(out.iterdir()):
+        if out.exists() and any(out.iterdir()):
             raise GrnsearchError(f"{out}: directory is not empty; choose a new path", parameter="out")
     else:
-        recorded = json.loads(meta_path.read_text())
+        recorded = read_meta(meta_path)
         if not resume:
             state = "a finished" if recorded.get("complete") else "an unfinished"
             raise GrnsearchError(
                 f"{out} already holds {state} search; pass `resume` to continue it, or choose another directory",
                 parameter="out",
             )
-        differing = [k for k, v in settings.as_dict().items() if recorded.get("settings", {}).get(k) != v]
+        differing = [k for k, v in settings.as_dict().items() if recorded["settings"].get(k) != v]
+        if "exact" in differing and recorded["settings"].get("exact") is None:
+            raise GrnsearchError(
+                f"{out} holds a search of an earlier grnsearch without the exact verdict; its chunks cannot be "
+                "resumed: start a new search in another directory",
+                parameter="resume",
+            )
         if differing:
             was = ", ".join(f"{k}={recorded['settings'].get(k)!r}" for k in differing)
             raise GrnsearchError(
                 f"{out} was started with {was}; rerun with those settings or choose another directory",
                 parameter="resume",
             )
+    _check_writable(out)
     meta = {"settings": settings.as_dict(), "complete": False, "topologies": n_topologies, "versions": versions()}
     write_atomic(meta_path, json.dumps(meta, indent=2))
     (out / CHUNK_DIR).mkdir(parents=True, exist_ok=True)
@@ -62,18 +115,49 @@ def start_search_dir(out: Path, settings: SearchSettings, n_topologies: int, res
 
 def chunk_path(out: Path, k: int) -> Path:
     """Where chunk ``k``'s counts are kept."""
-    return Path(out) / CHUNK_DIR / f"chunk-{k:05d}.csv"
+    return Path(out) / CHUNK_DIR / f"chunk-{k:05d}.json"
 
 
-def read_chunk(path: Path) -> np.ndarray:
-    """The successful-set counts of a finished chunk."""
-    return pd.read_csv(path)["successful_sets"].to_numpy(dtype=np.int64)
+def write_chunk(path: Path, k: int, digest: str, indices: np.ndarray, counts: np.ndarray) -> None:
+    """Record a finished chunk (counts: (topologies, 2), Euler then exact) with its checksum, atomically."""
+    record = {
+        "chunk": k,
+        "settings_digest": digest,
+        "topology_index": [int(i) for i in indices],
+        "successful_sets": [int(c) for c in counts[:, 0]],
+        "exact_sets": [int(c) for c in counts[:, 1]],
+    }
+    write_atomic(path, json.dumps({**record, "checksum": _digest(record)}))
 
 
-def write_chunk(path: Path, indices: np.ndarray, counts: np.ndarray) -> None:
-    """Record a finished chunk's counts, atomically."""
-    frame = pd.DataFrame({"topology_index": indices, "successful_sets": counts})
-    write_atomic(path, frame.to_csv(index=False))
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def read_chunk(path: Path, k: int, digest: str, indices: np.ndarray) -> np.ndarray:
+    """The verified counts (topologies, 2) of finished chunk ``k`` holding topologies ``indices``
+    of the search whose settings have ``digest``; GrnsearchError naming the file otherwise."""
+    fix = f"delete {path} to recompute that chunk, or start a new search in another directory"
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise GrnsearchError(f"chunk file {path} is unreadable or truncated ({err}); {fix}") from None
+    if not isinstance(record, dict) or any(name not in record for name in (*CHUNK_FIELDS, "checksum")):
+        raise GrnsearchError(f"chunk file {path} is not a chunk record (fields missing); {fix}")
+    content = {name: record[name] for name in CHUNK_FIELDS}
+    if record["checksum"] != _digest(content):
+        raise GrnsearchError(f"chunk file {path}: checksum mismatch (the file was changed or damaged); {fix}")
+    if record["settings_digest"] != digest:
+        raise GrnsearchError(f"chunk file {path} was written by a search with other settings; {fix}")
+    if record["chunk"] != k or record["topology_index"] != [int(i) for i in indices]:
+        raise GrnsearchError(f"chunk file {path} holds other topologies than chunk {k} of this search; {fix}")
+    euler, exact = record["successful_sets"], record["exact_sets"]
+    valid = isinstance(euler, list) and isinstance(exact, list) and len(euler) == len(exact) == len(indices)
+    if not valid or not all(_is_count(e) and _is_count(x) and x <= e for e, x in zip(euler, exact, strict=True)):
+        raise GrnsearchError(
+            f"chunk file {path}: counts are not whole numbers >= 0 (exact <= Euler), one per topology; {fix}"
+        )
+    return np.array([euler, exact], dtype=np.int64).T.reshape(len(indices), 2)
 
 
 def finish_search_dir(out: Path, result: SearchResult, meta: dict[str, Any]) -> None:
@@ -94,8 +178,11 @@ def read_search(directory: str | Path, task: Task | None = None) -> SearchResult
             f"{directory}: not a finished search (no {META} and search.csv); run "
             "'grnsearch search TASK --out DIR', or finish it by resuming the search"
         )
-    meta = json.loads(meta_path.read_text())
-    settings = SearchSettings(**meta["settings"])
+    meta = read_meta(meta_path)
+    try:
+        settings = SearchSettings(**meta["settings"])
+    except TypeError as err:
+        raise GrnsearchError(f"{meta_path}: settings this version cannot read ({err})") from None
     task = tasks.get(settings.task) if task is None else task
     table = pd.read_csv(table_path)
     missing = [c for c in (*link_columns(task), "successful_sets", "topology") if c not in table.columns]

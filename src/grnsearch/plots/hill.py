@@ -25,7 +25,7 @@ def plot_hill_vs_rnn(
         for j, gene in enumerate(genes):
             colour = GENE_COLOURS[j % 6]
             ax.plot(panel.rnn_time, panel.rnn[:, j], color=colour, lw=1.5, label=f"{gene} RNN")
-            ax.plot(panel.hill_time, panel.hill[:, j], color=colour, lw=1.5, ls="--", label=f"{gene} Hill")
+            ax.plot(panel.hill_time, panel.hill[:, j], color=colour, lw=1.5, ls="--", label=f"{gene} Hill (exact ODE)")
         if panel.targets is not None:
             for k in range(n_scored):
                 ax.plot(
@@ -40,7 +40,7 @@ def plot_hill_vs_rnn(
         ax.set_xlabel("time")
     axes[0, 0].set_ylabel("expression")
     axes[0, -1].legend(fontsize=7, loc="upper right")
-    verdict = "performs the task" if fit.performs else "does NOT perform the task"
+    verdict = ("performs the task" if fit.performs else "does NOT perform the task") + " (exact solution)"
     fig.suptitle(f"{fit.topology.key()}\nHill model, n = {fit.model.n:g} ({fit.method}): {verdict}", fontsize=9)
     fig.tight_layout()
     return save_figure(fig, path)

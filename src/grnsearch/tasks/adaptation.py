@@ -30,6 +30,7 @@ with a non-monotonic f at sensitivity ~0.26, which a weaker bar of 0.2 let throu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import jax
 import jax.numpy as jnp
@@ -63,6 +64,7 @@ class AdaptationTask(Task):
 
     min_sensitivity: float = 0.3
     max_adaptation_error: float = 0.05
+    metrics_dt: ClassVar[float] = TEST_DT
 
     def params(self) -> dict[str, float]:
         return {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -70,6 +70,8 @@ class Task(abc.ABC):
     hill_screen: OscillationScreen | None = None
     # numbers the paper reports for this task, by name (shown beside ours, never used to compute)
     paper_figures: tuple[tuple[str, float], ...] = ()
+    # the Euler step of the protocol that ``metrics`` simulates (None: the training dt)
+    metrics_dt: ClassVar[float | None] = None
 
     # ---- node bookkeeping -------------------------------------------------------------
     @property

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from grnsearch.config import Distribution, check_positive_int
+from grnsearch.hillsearch.exact import EXACT
 from grnsearch.hillsearch.screen import SAMPLE_BLOCK
 from grnsearch.hillsearch.space import (
     DEFAULT_CHUNK,
@@ -23,7 +24,14 @@ from grnsearch.hillsearch.space import (
     search_table,
     task_screen,
 )
-from grnsearch.io.search_dir import chunk_path, finish_search_dir, read_chunk, start_search_dir, write_chunk
+from grnsearch.io.search_dir import (
+    chunk_path,
+    finish_search_dir,
+    read_chunk,
+    settings_digest,
+    start_search_dir,
+    write_chunk,
+)
 from grnsearch.tasks.base import Task
 from grnsearch.workflows.distributed import dask_client, iter_jobs
 
@@ -43,7 +51,8 @@ def run_search(
     """Screen every topology of the task's space with ``samples`` random parameter sets and write
     the search directory ``out`` (:mod:`grnsearch.io.search_dir`); with ``resume``, continue the
     search already there. ``topology_indices`` restricts the search to part of the space (for
-    tests and quick looks)."""
+    tests and quick looks). Every topology gets two counts: sets passing the paper's Euler screen
+    and, of those, sets passing on the exact solution (:mod:`grnsearch.hillsearch.exact`)."""
     check_positive_int(samples, "samples")
     distribution = distribution or Distribution()
     screen = task_screen(task)
@@ -60,24 +69,26 @@ def run_search(
         sample_block=SAMPLE_BLOCK,
         screen=asdict(screen),
         subset=None if topology_indices is None else indices.tolist(),
+        exact=EXACT.as_dict(),
     )
     meta = start_search_dir(out, settings, len(signs), resume)
 
-    counts = np.full(len(signs), -1, dtype=np.int64)
+    digest = settings_digest(settings)
+    counts = np.full((len(signs), 2), -1, dtype=np.int64)
     todo = []
     for k, lo in enumerate(range(0, len(signs), chunk_size)):
         hi = min(lo + chunk_size, len(signs))
         if chunk_path(out, k).exists():
-            counts[lo:hi] = read_chunk(chunk_path(out, k))
+            counts[lo:hi] = read_chunk(chunk_path(out, k), k, digest, indices[lo:hi])
         else:
             todo.append((k, lo, hi))
-    jobs = [(screen, signs[lo:hi], indices[lo:hi], seed, samples) for _, lo, hi in todo]
+    jobs = [(screen, signs[lo:hi], indices[lo:hi], seed, samples, EXACT) for _, lo, hi in todo]
     # counts are integers that do not depend on the device count, so workers may split the cores
     with dask_client(distribution, split_cores=True) as client:
         for j, chunk_counts in iter_jobs(count_chunk, jobs, client, progress=progress, desc="topology chunks"):
             k, lo, hi = todo[j]
             counts[lo:hi] = chunk_counts
-            write_chunk(chunk_path(out, k), indices[lo:hi], chunk_counts)
+            write_chunk(chunk_path(out, k), k, digest, indices[lo:hi], chunk_counts)
 
     table = search_table(task, signs, counts, screen.min_successful_sets)
     result = SearchResult(table, settings, task.sources, task.genes, time.perf_counter() - start_time)

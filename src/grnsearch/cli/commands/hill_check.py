@@ -19,7 +19,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "hill-check",
         help="convert a trained run's topology to a Hill-function model",
         description="Fit a Hill-function model (n = 2) of the run's topology to its task, report "
-        "whether it performs the task (exit 0) or not (exit 1), and write "
+        "whether it performs the task (exit 0) or not (exit 1) on the exact solution of "
+        "its ODE (adaptive Tsit5; the Euler verdict and metrics are reported beside it), and write "
         "RUN_DIR/hill/: hill_check.json, hill_model.xml (SBML) and hill_model.antimony "
         "with the task's stimulus protocol, hill_trajectories.csv (exact-ODE trajectories), "
         "hill_check.omex (a COMBINE archive that simulators run) and a Hill-against-RNN figure.",
@@ -55,9 +56,16 @@ def run(args: argparse.Namespace) -> int:
     out = write_hill_check(run_dir, trained, fit, figures=not args.no_figures, seed=args.seed, topology_source=source)
     if not args.quiet:
         verdict = "performs" if fit.performs else "does NOT perform"
-        detail = ", ".join(f"{k} {v:.4g}" for k, v in fit.metrics.items() if isinstance(v, float))
+        euler = "performs" if fit.performs_euler else "does not perform"
         extra = ", ".join(f"{k} {v}" for k, v in fit.details.items() if not isinstance(v, float))
-        print(f"the Hill model {verdict} the task {trained.task.name} ({fit.method}: {extra}; {detail})")
+        print(
+            f"the Hill model {verdict} the task {trained.task.name} on the exact solution (it {euler} it by "
+            f"Euler steps; {fit.method}: {extra})"
+        )
+        for name, metrics in fit.metrics.items():
+            detail = ", ".join(f"{k} {v:.4g}" for k, v in metrics.items() if isinstance(v, float))
+            how = ", ".join(f"{k} {v}" for k, v in fit.integrators.get(name, {}).items())
+            print(f"  {name} ({how}): {detail}")
         print(
             f"wrote {out}/hill_check.json, hill_model.xml (SBML), hill_model.antimony, hill_trajectories.csv, "
             f"hill_check.omex (COMBINE archive){'' if args.no_figures else ', hill_vs_rnn.png'}"
