@@ -28,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=DEFAULT_SAMPLES,
         help="random parameter sets per topology (default 160000, the paper's)",
     )
-    p.add_argument("--seed", type=options.whole_number, default=0, help="random seed of the parameter sets (default 0)")
+    p.add_argument("--seed", type=options.seed, default=0, help="random seed of the parameter sets (default 0)")
     p.add_argument(
         "--resume", action="store_true", help="continue the interrupted search in --out DIR (same settings required)"
     )

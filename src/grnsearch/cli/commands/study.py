@@ -28,7 +28,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default="auto",
         help="|strength| at or below which a link is absent, or 'auto' (default)",
     )
-    p.add_argument("--noise", type=float, default=None, help="std of noise on f while training (default: the task's)")
+    p.add_argument(
+        "--noise", type=options.noise, default=None, help="std of noise on f while training (default: the task's)"
+    )
     options.add_distribution_options(p, "training")
     options.add_output_options(p, "runs/TASK-study-<time>")
     p.set_defaults(handler=run)

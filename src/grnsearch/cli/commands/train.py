@@ -22,7 +22,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--block", nargs="+", default=[], metavar="SRC->TGT", help="links held at zero while training")
     p.add_argument("--solver", choices=SOLVERS, default=None, help="euler (paper) or ode (adaptive Diffrax solver)")
     p.add_argument(
-        "--noise", type=float, default=None, help="std of Gaussian noise on f while training (default: the task's)"
+        "--noise",
+        type=options.noise,
+        default=None,
+        help="std of Gaussian noise on f while training (default: the task's)",
     )
     options.add_output_options(p, "runs/TASK-<time>")
     p.set_defaults(handler=run)
