@@ -132,8 +132,16 @@ class TrainConfig:
     def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
         """Inverse of :meth:`to_dict`."""
         d = dict(d)
-        d["hidden"] = tuple(d.get("hidden", (16, 16)))
-        d["blocked"] = tuple(parse_link(s) for s in d.get("blocked", ()))
+        unknown = sorted(set(d) - {f.name for f in dataclasses.fields(cls)})
+        if unknown:
+            raise GrnsearchError(f"unknown setting {unknown[0]!r}", parameter="config")
+        hidden, blocked = d.get("hidden", [16, 16]), d.get("blocked", [])
+        if not isinstance(hidden, list) or not all(isinstance(h, int) and not isinstance(h, bool) for h in hidden):
+            raise GrnsearchError(f"must be a list of layer sizes, got {hidden!r}", parameter="hidden")
+        if not isinstance(blocked, list) or not all(isinstance(link, str) for link in blocked):
+            raise GrnsearchError(f"must be a list of SRC->TGT links, got {blocked!r}", parameter="blocked")
+        d["hidden"] = tuple(hidden)
+        d["blocked"] = tuple(parse_link(s, parameter="blocked") for s in blocked)
         return cls(**d)
 
 

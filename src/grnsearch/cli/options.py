@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from grnsearch import tasks
-from grnsearch.config import ARCHITECTURES, FREE_STARTS, INITS, MAX_SEED, Distribution
+from grnsearch.config import ARCHITECTURES, FREE_STARTS, INITS, MAX_SEED, Distribution, check_seed
 from grnsearch.errors import GrnsearchError
 from grnsearch.network.links import parse_link
+from grnsearch.readout.sparsify import RESTART_STRIDE
 from grnsearch.tasks.base import Task
 
 # library parameter -> the flag (or argument) that sets it
@@ -43,6 +44,7 @@ FLAGS: dict[str, str] = {
     "topology": "--topology",
     "n": "--n",
     "task": "TASK",
+    "run_dirs": "RUN_DIR",
 }
 
 
@@ -194,6 +196,12 @@ def blocked_links(task: Task, texts: Sequence[str]) -> tuple[tuple[str, str], ..
     if len(set(blocked)) == len(task.sources) * len(task.genes):
         raise GrnsearchError("blocks every link of the task, which leaves nothing to train", parameter="blocked")
     return blocked
+
+
+def check_seeds(args: argparse.Namespace, restarts: int = 1) -> None:
+    """--seed and --seeds checked before any output directory is made: every seed used (restart r
+    of a sparsification path adds r * RESTART_STRIDE) must fit a JAX key."""
+    check_seed(args.seed, "seed", count=args.seeds + (restarts - 1) * RESTART_STRIDE)
 
 
 def show_progress(quiet: bool) -> bool:

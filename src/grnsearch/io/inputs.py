@@ -22,6 +22,8 @@ import pandas as pd
 
 from grnsearch.errors import GrnsearchError
 
+JSON_KINDS = {dict: "an object", list: "a list", str: "text", int: "a whole number", float: "a number",
+              bool: "true or false"}  # fmt: skip
 GZIP_MAGIC = b"\x1f\x8b"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -97,11 +99,12 @@ def check_fields(record: dict[str, Any], path: str | Path, fix: str, fields: dic
     """Each of ``fields`` is in ``record`` with one of its accepted types (bools are not numbers)."""
     for name, types in fields.items():
         if name not in record:
-            raise bad_file(path, f"has no field {prefix}{name!r}", fix)
+            raise bad_file(path, f"has no field '{prefix}{name}'", fix)
         value, accepted = record[name], types if isinstance(types, tuple) else (types,)
         if isinstance(value, bool) and bool not in accepted or not isinstance(value, accepted):
-            wanted = " or ".join(t.__name__ for t in accepted)
-            raise bad_file(path, f"field {prefix}{name!r} is {value!r}, expected {wanted}", fix)
+            kinds = [JSON_KINDS.get(t, t.__name__) for t in accepted if not (t is int and float in accepted)]
+            wanted = " or ".join(kinds)
+            raise bad_file(path, f"field '{prefix}{name}' is {json.dumps(value)}, expected {wanted}", fix)
 
 
 def _check_shape(path: str | Path, text: str, fix: str) -> None:
@@ -110,6 +113,11 @@ def _check_shape(path: str | Path, text: str, fix: str) -> None:
     names = [name.strip() for name in next(rows, [])]
     if not any(names):
         raise bad_file(path, "has no header row", fix)
+    other = [sep for sep in (";", "\t", "|") if len(names) == 1 and sep in names[0]]
+    if other:
+        raise bad_file(
+            path, f"is not comma-separated (its header is split by {other[0]!r})", f"save it with commas; {fix}"
+        )
     seen: set[str] = set()
     repeated = [n for n in names if n in seen or seen.add(n)]
     if repeated:
@@ -161,6 +169,8 @@ def numeric_column(table: pd.DataFrame, column: str, path: str | Path, fix: str)
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
         cell = table[column].iloc[k]
-        shown = "empty" if isinstance(cell, float) and math.isnan(cell) else repr(cell)
+        shown = (
+            "empty" if isinstance(cell, float) and math.isnan(cell) else repr(cell) if isinstance(cell, str) else cell
+        )
         raise bad_file(path, f"column {column!r}, data row {k + 1}: {shown} is not a finite number", fix)
     return values.astype(float)

@@ -12,6 +12,7 @@ import datetime as _dt
 import io as _io
 import json
 import platform
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,31 @@ def load_run(run_dir: str | Path) -> TrainedModel:
     metrics_path = run_dir / "metrics.json"
     metrics = json_object(metrics_path, RERUN, {name: (int, float, list) for name in task.metric_names})
     return TrainedModel(task, config, record["seed"], model, history, metrics, float(record["wall_time_s"]))
+
+
+def load_runs(run_dirs: Sequence[str | Path]) -> list[TrainedModel]:
+    """Several run directories of one task, each given once (after resolving paths), loaded with
+    :func:`load_run`; GrnsearchError naming the directory given twice or of another task."""
+    paths = [Path(d) for d in run_dirs]
+    if not paths:
+        raise GrnsearchError("no run directories given", parameter="run_dirs")
+    resolved = [p.resolve() for p in paths]
+    for k, path in enumerate(resolved):
+        if path in resolved[:k]:
+            first = paths[resolved.index(path)]
+            raise GrnsearchError(
+                f"{paths[k]} is the same run as {first}, given twice: each run counts once, give it once",
+                parameter="run_dirs",
+            )
+    models = [load_run(p) for p in paths]
+    for path, model in zip(paths, models, strict=True):
+        if model.task != models[0].task:
+            raise GrnsearchError(
+                f"{path} is a run of {model.task.name!r} ({model.task.params()}) but {paths[0]} is of "
+                f"{models[0].task.name!r} ({models[0].task.params()}); give runs of one task together",
+                parameter="run_dirs",
+            )
+    return models
 
 
 def saved_topology(run_dir: str | Path, task: Any, seed: int) -> tuple[Topology, str] | None:

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -95,9 +96,16 @@ def _search_settings(meta_path: Path) -> tuple[SearchSettings, dict[str, Any]]:
     meta = json_object(meta_path, SEARCH_FIX, {"settings": dict, "complete": bool})
     if not meta["complete"]:
         raise bad_file(meta_path, "says the search is not finished", "finish it by resuming the search")
+    known = {f.name: f for f in dataclasses.fields(SearchSettings)}
+    unknown = sorted(set(meta["settings"]) - set(known))
+    if unknown:
+        raise bad_file(meta_path, f"unknown setting 'settings.{unknown[0]}'", SEARCH_FIX)
+    needed = [n for n, f in known.items() if f.default is dataclasses.MISSING and n not in meta["settings"]]
+    if needed:
+        raise bad_file(meta_path, f"has no field 'settings.{needed[0]}'", SEARCH_FIX)
     try:
         return SearchSettings(**meta["settings"]), meta
-    except (TypeError, GrnsearchError) as err:
+    except GrnsearchError as err:
         raise bad_file(meta_path, f"holds settings that cannot be used ({err})", SEARCH_FIX) from None
 
 
@@ -143,11 +151,15 @@ def read_search(directory: str | Path, task: Task | None = None) -> SearchResult
     against each other and the task); GrnsearchError naming the file at fault."""
     directory = Path(directory)
     meta_path, table_path = directory / META, directory / "search.csv"
-    if not meta_path.exists() or not table_path.exists():
-        raise GrnsearchError(
-            f"{directory}: not a finished search (no {META} and search.csv); run "
-            "'grnsearch search TASK --out DIR', or finish it by resuming the search"
-        )
+    if not directory.is_dir():
+        state = "is a file" if directory.exists() else "does not exist"
+        raise GrnsearchError(f"{directory} {state}: give the directory written by 'grnsearch search TASK --out DIR'")
+    for path in (meta_path, table_path):
+        if not path.exists():
+            raise GrnsearchError(
+                f"{path}: no such file, so {directory} is not a finished search; run "
+                "'grnsearch search TASK --out DIR', or finish it by resuming the search"
+            )
     settings, meta = _search_settings(meta_path)
     if task is None:
         try:

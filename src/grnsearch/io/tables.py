@@ -50,7 +50,7 @@ STUDY_FIX = "rerun 'grnsearch study TASK --out DIR' to write the study again"
 TRUE_WORDS, FALSE_WORDS = ("true", "1", "1.0"), ("false", "0", "0.0")
 
 
-def converged_rows(table: pd.DataFrame, path: str | Path = "table") -> pd.Series:
+def converged_rows(table: pd.DataFrame, path: str | Path = "table", fix: str = TABLE_FIX) -> pd.Series:
     """Which rows of a run table count as converged: its ``converged`` column (True/1 or
     False/0), or every row when the table has none (as the authors' released strengths)."""
     if "converged" not in table.columns:
@@ -60,7 +60,7 @@ def converged_rows(table: pd.DataFrame, path: str | Path = "table") -> pd.Series
     if unknown.any():
         k = int(np.flatnonzero(unknown)[0])
         raise bad_file(
-            path, f"column 'converged', data row {k + 1}: {table['converged'].iloc[k]!r} is not True/False", TABLE_FIX
+            path, f"column 'converged', data row {k + 1}: {table['converged'].iloc[k]!r} is not True/False", fix
         )
     return words.isin(TRUE_WORDS)
 
@@ -107,11 +107,16 @@ def read_study_topologies(study_dir: str | Path, cutoff: float | None = None) ->
     checked (GrnsearchError naming it)."""
     study_dir = Path(study_dir)
     table_path, summary_path = study_dir / "study.csv", study_dir / "summary.json"
-    if not table_path.exists() or not summary_path.exists():
+    if not study_dir.is_dir():
         raise GrnsearchError(
-            f"{study_dir}: not a finished study (no study.csv and summary.json); run "
-            "'grnsearch study TASK --out DIR' first"
+            f"{study_dir} does not exist: give a directory written by 'grnsearch study', or a strength table"
         )
+    for path in (summary_path, table_path):
+        if not path.exists():
+            raise GrnsearchError(
+                f"{path}: no such file, so {study_dir} is not a finished study; give the directory "
+                "of 'grnsearch study TASK --out DIR', or a strength table"
+            )
     name = json_object(summary_path, STUDY_FIX, {"task": str})["task"]
     try:
         task = tasks.get(name)
@@ -121,12 +126,12 @@ def read_study_topologies(study_dir: str | Path, cutoff: float | None = None) ->
         strengths_path = study_dir / "strengths.csv"
         if not strengths_path.exists():
             raise GrnsearchError(
-                f"{study_dir}: no strengths.csv to cut again (a study from an older "
-                "grnsearch); rerun the study, or compare without `cutoff`"
+                f"{strengths_path}: no such file, so there are no strengths to cut again (a study from "
+                "an older grnsearch); rerun the study, or compare without `cutoff`"
             )
         return name, strength_table_topologies(strengths_path, task, cutoff)
     table = read_csv(table_path, STUDY_FIX, required=("topology",), keep_default_na=False)
-    keys = table.loc[converged_rows(table, table_path), "topology"].astype(str).tolist()
+    keys = table.loc[converged_rows(table, table_path, STUDY_FIX), "topology"].astype(str).tolist()
     for k, key in enumerate(keys):
         try:
             Topology.from_key(key, task.sources, task.genes)

@@ -41,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
     trained = load_run(run_dir)
     topology, origin = run_topology(run_dir, trained, args.topology)
     if topology.n_links == 0:
+        if args.topology is not None:
+            raise GrnsearchError("the topology has no links; nothing to convert", parameter="topology")
         raise GrnsearchError(f"{run_dir}: the topology has no links; nothing to convert")
     if not args.quiet:
         options.say(f"grnsearch: Hill model of {topology.key()} (from {origin})")

@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     settings = SparsifySettings(protect_inputs=args.protect_inputs, tries=args.tries, restarts=args.restarts)
     readout = ReadoutSettings(lam=args.lam)
     distribution = options.distribution(args)
+    options.check_seeds(args, args.restarts)
     out = prepare_output_dir(args.out, f"{args.task}-sparsify", args.overwrite)
     progress = options.show_progress(args.quiet)
     if not args.quiet:

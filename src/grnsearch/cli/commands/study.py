@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     task = tasks.get(args.task)
     config = task.defaults.replace(noise=args.noise, **options.model_options(args))
     distribution = options.distribution(args)
+    options.check_seeds(args)
     out = prepare_output_dir(args.out, f"{args.task}-study", args.overwrite)
     progress = options.show_progress(args.quiet)
     if not args.quiet:

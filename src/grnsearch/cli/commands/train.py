@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     task = tasks.get(args.task)
     blocked = options.blocked_links(task, args.block)
     config = task.defaults.replace(solver=args.solver, blocked=blocked, noise=args.noise, **options.model_options(args))
+    options.check_seeds(args)
     out = prepare_output_dir(args.out, args.task, args.overwrite)
     progress = options.show_progress(args.quiet)
     if not args.quiet:
