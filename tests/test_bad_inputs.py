@@ -23,10 +23,13 @@ import pytest
 
 from grnsearch import tasks
 from grnsearch.cli.main import main
-from grnsearch.config import MAX_SEED
+from grnsearch.config import MAX_SEED, Distribution, TrainConfig
+from grnsearch.errors import GrnsearchError
 from grnsearch.io.runs import load_run
 from grnsearch.network.links import link_names
+from grnsearch.network.topology import Topology
 from grnsearch.readout.statistics import topologies_from_strengths
+from grnsearch.training.ensemble import train
 from grnsearch.workflows.search import run_search
 
 DATA = Path(__file__).parent / "data"
@@ -351,6 +354,8 @@ FLAG_CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("train-seeds-zero", (*TRAIN, "--seeds", "0"), "--seeds"),
     ("train-iterations-negative", (*TRAIN, "--iterations", "-5"), "--iterations"),
     ("train-iterations-text", (*TRAIN, "--iterations", "many"), "--iterations"),
+    ("train-iterations-beyond-limit", (*TRAIN, "--iterations", "2000000"), "--iterations"),
+    ("train-seeds-beyond-limit", (*TRAIN, "--seeds", "2000000"), "--seeds"),
     ("train-noise-inf", (*TRAIN, "--noise", "inf"), "--noise"),
     ("train-noise-nan", (*TRAIN, "--noise", "nan"), "--noise"),
     ("train-noise-negative", (*TRAIN, "--noise", "-0.1"), "--noise"),
@@ -373,6 +378,8 @@ FLAG_CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("study-lam-one", (*STUDY, "--lam", "1"), "--lam"),
     ("study-lam-nan", (*STUDY, "--lam", "nan"), "--lam"),
     ("study-noise-inf", (*STUDY, "--noise", "inf"), "--noise"),
+    ("study-seeds-beyond-limit", (*STUDY, "--seeds", "5000000"), "--seeds"),
+    ("study-iterations-beyond-limit", (*STUDY, "--iterations", "99999999"), "--iterations"),
     ("study-seed-64-bits", (*STUDY, "--seed", TOO_BIG), "--seed"),
     ("study-seeds-overflow", (*STUDY, "--seed", str(MAX_SEED)), "--seed"),
     ("study-init-std-with-glorot", (*STUDY, "--init-std", "0.05"), "--init-std"),
@@ -393,6 +400,7 @@ FLAG_CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("search-unknown-task", ("search", "chemotaxis", "--out", "{out}"), "chemotaxis"),
     ("search-samples-zero", (*SEARCH, "--samples", "0"), "--samples"),
     ("search-samples-negative", (*SEARCH, "--samples", "-3"), "--samples"),
+    ("search-samples-beyond-limit", (*SEARCH, "--samples", str(10**10)), "--samples"),
     ("search-seed-negative", (*SEARCH, "--seed", "-1"), "--seed"),
     ("search-seed-64-bits", (*SEARCH, "--seed", TOO_BIG), "--seed"),
     ("search-workers-thousand", (*SEARCH, "--workers", "1000"), "--workers"),
@@ -545,6 +553,14 @@ SEARCH_SPOILS: list[tuple[str, Callable[[Path], Path]]] = [
     ("table-duplicate-column", search_table(lambda t: t.set_axis([*t.columns[:-1], "succeeds"], axis=1))),
 ]
 
+
+def other_task_beside(d: Path) -> Path:
+    """A second run beside the first, of the same task with another success threshold."""
+    shutil.copytree(d, d.parent / "seed-1")
+    manifest(setting("task", "params", "min_sensitivity", 0.5))(d.parent / "seed-1")
+    return d.parent / "seed-1"
+
+
 COMPARE_STUDY = ("compare", "{study}", "{search}")
 CASES += [
     *cases_on(
@@ -625,3 +641,38 @@ def test_bad_input_exits_2_naming_the_culprit(case, fixtures, tmp_path, capsys):
     else:
         assert len(lines) == 1 and lines[0].startswith("grnsearch: error: "), err
     assert snapshot(tmp_path) == before, "a rejected command changed files"
+
+
+def test_diverged_training_advises_an_option_that_exists(tmp_path, capsys):
+    """Training that blows up names settings the user can change (not the learning rate, which
+    no option sets)."""
+    argv = ["train", "adaptation", "--iterations", "20", "--noise", "1e30", "--out", str(tmp_path / "o")]
+    code, err = run_cli([*argv, "--quiet", "--no-figures"], capsys)
+    assert code == 2 and "diverged" in err and "--noise" in err and "learning rate" not in err
+
+
+@pytest.mark.parametrize(
+    "call, parameter",
+    [
+        (lambda: TrainConfig().replace(noise=float("inf")), "noise"),
+        (lambda: TrainConfig().replace(noise=float("nan")), "noise"),
+        (lambda: TrainConfig().replace(init_std=0.2), "init_std"),
+        (lambda: TrainConfig().replace(blocked=[("I", "g1"), ("I", "g1")]), "blocked"),
+        (lambda: TrainConfig().replace(iterations=10**9), "iterations"),
+        (lambda: Distribution(workers=10**6), "workers"),
+        (lambda: Distribution(scheduler="localhost"), "scheduler"),
+        (lambda: train(tasks.get("adaptation"), seeds=2, seed=MAX_SEED, iterations=5), "seed"),
+        (lambda: train(tasks.get("adaptation"), seeds=[1, -1], iterations=5), "seeds"),
+        (lambda: run_search(OSC, samples=10, seed=2**40, out="never-written"), "seed"),
+    ],
+)
+def test_library_entry_points_name_the_parameter(call, parameter):
+    with pytest.raises(GrnsearchError) as caught:
+        call()
+    assert caught.value.parameter == parameter
+    assert not Path("never-written").exists()
+
+
+def test_topology_key_with_a_link_twice_is_refused():
+    with pytest.raises(GrnsearchError, match="I->g1 appears more than once"):
+        Topology.from_key("I->g1:+ g1->g2:- I->g1:-", ("I", "g1", "g2"), ("g1", "g2"))

@@ -21,10 +21,22 @@ INITS: tuple[str, ...] = ("glorot", "normal")
 MODES: tuple[str, ...] = ("trajectory", "derivative")
 
 
-def check_positive_int(value: Any, parameter: str) -> None:
-    """GrnsearchError naming ``parameter`` unless ``value`` is a whole number above zero."""
-    if not isinstance(value, int) or value <= 0:
+# Upper limits of counts: beyond them a run would not finish or not fit in memory (every model's
+# loss history is kept; every seed's model is held at once), so they are refused up front.
+MAX_ITERATIONS = 1_000_000
+MAX_SEEDS = 1_000_000
+MAX_SAMPLES = 1_000_000_000
+
+
+def check_positive_int(value: Any, parameter: str, maximum: int | None = None) -> None:
+    """GrnsearchError naming ``parameter`` unless ``value`` is a whole number above zero (and at
+    most ``maximum``)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise GrnsearchError(f"must be a positive whole number, got {value!r}", parameter=parameter)
+    if maximum is not None and value > maximum:
+        raise GrnsearchError(
+            f"{value:,} is more than this program handles (at most {maximum:,}); use fewer", parameter=parameter
+        )
 
 
 MAX_SEED = 2**32 - 1  # JAX keys hold 32 bits of a seed: larger ones would repeat smaller ones
@@ -103,7 +115,7 @@ class TrainConfig:
         _choice(self.free_start, FREE_STARTS, "free_start", "free start")
         _choice(self.optimizer, OPTIMIZERS, "optimizer", "optimizer")
         _choice(self.solver, SOLVERS, "solver", "solver")
-        check_positive_int(self.iterations, "iterations")
+        check_positive_int(self.iterations, "iterations", MAX_ITERATIONS)
         check_finite(self.learning_rate, "learning_rate", strict=True)
         check_finite(self.noise, "noise")
         if self.noise > 0 and self.solver == "ode":

@@ -11,7 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from grnsearch import tasks
-from grnsearch.config import ARCHITECTURES, FREE_STARTS, INITS, MAX_SEED, Distribution, check_seed
+from grnsearch.config import (
+    ARCHITECTURES,
+    FREE_STARTS,
+    INITS,
+    MAX_ITERATIONS,
+    MAX_SEED,
+    MAX_SEEDS,
+    Distribution,
+    check_seed,
+)
 from grnsearch.errors import GrnsearchError
 from grnsearch.network.links import parse_link
 from grnsearch.readout.sparsify import RESTART_STRIDE
@@ -57,6 +66,18 @@ def positive_int(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value}")
     return value
+
+
+def count_up_to(maximum: int) -> Callable[[str], int]:
+    """An argparse type for a whole number in [1, maximum] (larger runs would not finish or fit)."""
+
+    def parse(text: str) -> int:
+        value = positive_int(text)
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"expected at most {maximum:,}, got {value:,}")
+        return value
+
+    return parse
 
 
 def seed(text: str) -> int:
@@ -129,10 +150,10 @@ strength_cutoff = number_in(0.0, float("inf"), include_high=False, what="a stren
 def add_task_options(p: argparse.ArgumentParser, seeds: int, what: str, iterations_help: str) -> None:
     """TASK, the seeds and the model settings of train, sparsify and study."""
     p.add_argument("task", metavar="TASK", help=f"task name: {', '.join(tasks.names())}")
-    p.add_argument("--seeds", type=positive_int, default=seeds, help=f"number of {what} (default {seeds})")
+    p.add_argument("--seeds", type=count_up_to(MAX_SEEDS), default=seeds, help=f"number of {what} (default {seeds})")
     p.add_argument("--seed", type=seed, default=0, help="first seed; the others follow as seed+1, ... (default 0)")
     p.add_argument("--arch", choices=ARCHITECTURES, default=None, help="MLP architecture (default: the task's)")
-    p.add_argument("--iterations", type=positive_int, default=None, help=iterations_help)
+    p.add_argument("--iterations", type=count_up_to(MAX_ITERATIONS), default=None, help=iterations_help)
     p.add_argument(
         "--init",
         choices=INITS,

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from grnsearch import tasks
-from grnsearch.config import check_positive_int, check_seed
+from grnsearch.config import MAX_SAMPLES, check_positive_int, check_seed
 from grnsearch.errors import GrnsearchError
 from grnsearch.hillsearch.screen import count_successful_sets
 from grnsearch.network.links import link_names
@@ -46,7 +46,7 @@ class SearchSettings:
     def __post_init__(self) -> None:
         if not isinstance(self.task, str):
             raise GrnsearchError(f"must be a task name, got {self.task!r}", parameter="task")
-        check_positive_int(self.samples, "samples")
+        check_positive_int(self.samples, "samples", MAX_SAMPLES)
         check_seed(self.seed, "seed")
         check_positive_int(self.chunk_size, "chunk_size")
         check_positive_int(self.sample_block, "sample_block")

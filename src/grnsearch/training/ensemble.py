@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from grnsearch._jax import concatenate, take
-from grnsearch.config import TrainConfig, check_positive_int, check_seed
+from grnsearch.config import MAX_SEEDS, TrainConfig, check_positive_int, check_seed
 from grnsearch.dynamics.neural import GeneNetworkModel
 from grnsearch.dynamics.simulate import simulate
 from grnsearch.errors import GrnsearchError
@@ -139,7 +139,7 @@ def resolve_seeds(seeds: int | Sequence[int], seed: int) -> list[int]:
     """Seeds ``seed .. seed + seeds - 1`` for a count, or the given distinct seeds; every seed
     must fit a JAX key (:func:`grnsearch.config.check_seed`)."""
     if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
-        check_positive_int(int(seeds), "seeds")
+        check_positive_int(int(seeds), "seeds", MAX_SEEDS)
         check_seed(seed, "seed", count=int(seeds))
         return list(range(seed, seed + int(seeds)))
     resolved = [int(s) if isinstance(s, np.integer) else s for s in seeds]
