@@ -26,6 +26,7 @@ from grnsearch.cli.main import main
 from grnsearch.config import MAX_SEED, Distribution, TrainConfig
 from grnsearch.errors import GrnsearchError
 from grnsearch.io.runs import load_run
+from grnsearch.io.tables import read_strength_table
 from grnsearch.network.links import link_names
 from grnsearch.network.topology import Topology
 from grnsearch.readout.statistics import topologies_from_strengths
@@ -372,6 +373,10 @@ FLAG_CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("train-block-malformed", (*TRAIN, "--block", "I-g1"), "--block"),
     ("train-block-every-link", (*TRAIN, "--block", *link_names(("I", "g1", "g2"), ("g1", "g2"))), "--block"),
     ("train-out-is-a-file", ("train", "adaptation", "--out", "{file}"), "{file}"),
+    ("train-out-inside-a-file", (*TRAIN[:-3], "--out", "{file}/runs", "--no-figures"), "{file}/runs"),
+    ("train-out-unwritable", (*TRAIN[:-3], "--out", "/proc/grnsearch-runs", "--no-figures"), "/proc/grnsearch-runs"),
+    ("sparsify-out-is-a-file", (*SPARSIFY[:-3], "--out", "{file}", "--no-figures"), "{file}"),
+    ("sparsify-out-unwritable", (*SPARSIFY[:-3], "--out", "/proc/grnsearch-runs", "--no-figures"), "--out"),
     ("study-cutoff-inf", (*STUDY, "--cutoff", "inf"), "--cutoff"),
     ("study-cutoff-negative", (*STUDY, "--cutoff", "-1"), "--cutoff"),
     ("study-cutoff-nan", (*STUDY, "--cutoff", "nan"), "--cutoff"),
@@ -388,6 +393,7 @@ FLAG_CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("study-scheduler-malformed", (*STUDY, "--scheduler", "not an address"), "--scheduler"),
     ("study-workers-and-scheduler", (*STUDY, "--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"), "--workers"),
     ("study-out-is-a-file", ("study", "adaptation", "--out", "{file}"), "{file}"),
+    ("study-out-inside-a-file", (*STUDY[:-3], "--out", "{file}/study", "--no-figures"), "{file}/study"),
     ("sparsify-block-twice", (*SPARSIFY, "--block", "g1->g2", "g1->g2"), "g1->g2"),
     ("sparsify-block-unknown", (*SPARSIFY, "--block", "X->g1"), "--block"),
     ("sparsify-restarts-zero", (*SPARSIFY, "--restarts", "0"), "--restarts"),
@@ -676,3 +682,16 @@ def test_library_entry_points_name_the_parameter(call, parameter):
 def test_topology_key_with_a_link_twice_is_refused():
     with pytest.raises(GrnsearchError, match="I->g1 appears more than once"):
         Topology.from_key("I->g1:+ g1->g2:- I->g1:-", ("I", "g1", "g2"), ("g1", "g2"))
+
+
+def test_unreadable_file_is_named(tmp_path, monkeypatch):
+    """A file that cannot be read (permissions; the suite may run as root, which reads anything)."""
+    path = tmp_path / "strengths.csv"
+    path.write_text("I->g1\n0.1\n")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(GrnsearchError, match=r"strengths.csv: cannot be read \(Permission denied\)"):
+        read_strength_table(path, ("I", "g1", "g2"), ("g1", "g2"))
