@@ -110,8 +110,8 @@ def _run_model(run_dir: Path, task: Any, config: TrainConfig) -> Any:
     template = task.init_model(config, jax.random.PRNGKey(0))
     stream = _io.BytesIO(data)
     mismatch = (
-        f"does not hold a model of the manifest's settings (arch {config.arch!r}, hidden {list(config.hidden)}, "
-        f"task {task.name!r}): it is truncated, corrupt or from another run"
+        f"does not match the model that {MANIFEST} describes (arch {config.arch!r}, hidden "
+        f"{list(config.hidden)}, task {task.name!r}): one of the two is truncated, corrupt, edited or from another run"
     )
     try:
         model = eqx.tree_deserialise_leaves(stream, template)

@@ -153,7 +153,10 @@ def read_search(directory: str | Path, task: Task | None = None) -> SearchResult
     meta_path, table_path = directory / META, directory / "search.csv"
     if not directory.is_dir():
         state = "is a file" if directory.exists() else "does not exist"
-        raise GrnsearchError(f"{directory} {state}: give the directory written by 'grnsearch search TASK --out DIR'")
+        raise GrnsearchError(
+            f"{directory} {state}, so it is not a finished search: give the directory written by "
+            "'grnsearch search TASK --out DIR'"
+        )
     for path in (meta_path, table_path):
         if not path.exists():
             raise GrnsearchError(

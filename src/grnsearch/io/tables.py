@@ -109,7 +109,8 @@ def read_study_topologies(study_dir: str | Path, cutoff: float | None = None) ->
     table_path, summary_path = study_dir / "study.csv", study_dir / "summary.json"
     if not study_dir.is_dir():
         raise GrnsearchError(
-            f"{study_dir} does not exist: give a directory written by 'grnsearch study', or a strength table"
+            f"{study_dir} does not exist, so it is not a finished study: give a directory written by "
+            "'grnsearch study', or a strength table"
         )
     for path in (summary_path, table_path):
         if not path.exists():
@@ -126,8 +127,8 @@ def read_study_topologies(study_dir: str | Path, cutoff: float | None = None) ->
         strengths_path = study_dir / "strengths.csv"
         if not strengths_path.exists():
             raise GrnsearchError(
-                f"{strengths_path}: no such file, so there are no strengths to cut again (a study from "
-                "an older grnsearch); rerun the study, or compare without `cutoff`"
+                f"{strengths_path}: no such file; {study_dir} has no strengths.csv to cut again (a study "
+                "from an older grnsearch); rerun the study, or compare without `cutoff`"
             )
         return name, strength_table_topologies(strengths_path, task, cutoff)
     table = read_csv(table_path, STUDY_FIX, required=("topology",), keep_default_na=False)
