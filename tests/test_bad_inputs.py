@@ -567,35 +567,34 @@ def other_task_beside(d: Path) -> Path:
     return d.parent / "seed-1"
 
 
+def adaptation_study(d: Path) -> Path:
+    """A well-formed study, but of adaptation (the search is of oscillation)."""
+    write("summary.json", '{"task": "adaptation"}')(d)
+    write("study.csv", "seed,converged,topology\n0,True,I->g1:+ g1->g2:+ g2->g1:-\n")(d)
+    return d
+
+
+def no_converged_run(d: Path) -> Path:
+    edit_csv("study.csv", lambda t: t.assign(converged=False))(d)
+    return d
+
+
+def undecided(table: pd.DataFrame) -> pd.DataFrame:
+    return table.assign(converged="perhaps")
+
+
+ADAPTATION_TABLE = "run,I->g1,I->g2,g1->g1,g1->g2,g2->g1,g2->g2\n1,0.1,0,0,-0.2,0,0\n"
 COMPARE_STUDY = ("compare", "{study}", "{search}")
+COMPARE_CSV = ("compare", "{table}", "{search}", "--cutoff", "5e-4")
 CASES += [
-    *cases_on(
-        "table", ("compare", "{table}", "{search}", "--cutoff", "5e-4"), table_spoils("table.csv"), "compare-csv"
-    ),
+    *cases_on("table", COMPARE_CSV, table_spoils("table.csv"), "compare-csv"),
     *cases_on("study", COMPARE_STUDY, STUDY_SPOILS, "compare-study"),
     *cases_on("study", (*COMPARE_STUDY, "--cutoff", "1e-3"), STRENGTH_SPOILS, "compare-study"),
     *cases_on("search", COMPARE_STUDY, SEARCH_SPOILS, "compare-search"),
-    Case(
-        "compare-study-no-converged-runs",
-        COMPARE_STUDY,
-        "{study}",
-        "study",
-        study_table(lambda t: t.assign(converged=False)),
-    ),  # fmt: skip
-    Case(
-        "compare-study-of-other-task",
-        COMPARE_STUDY,
-        "{study}",
-        "study",
-        write("summary.json", '{"task": "adaptation"}'),
-    ),  # fmt: skip
-    Case(
-        "compare-csv-converged-garbage",
-        ("compare", "{table}", "{search}", "--cutoff", "5e-4"),
-        "{spoiled}",
-        "table",
-        edit_csv("table.csv", lambda t: t.assign(converged="perhaps")),
-    ),  # fmt: skip
+    Case("compare-study-no-converged-runs", COMPARE_STUDY, "{study}", "study", no_converged_run),
+    Case("compare-study-of-other-task", COMPARE_STUDY, "{study}", "study", adaptation_study),
+    Case("compare-csv-converged-garbage", COMPARE_CSV, target="table", spoil=edit_csv("table.csv", undecided)),
+    Case("compare-csv-of-other-task", COMPARE_CSV, target="table", spoil=write("table.csv", ADAPTATION_TABLE)),
 ]
 
 
