@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from grnsearch import tasks
-from grnsearch.cli.main import main
+from grnsearch.cli.main import build_parser, main
 from grnsearch.config import MAX_SEED, Distribution, TrainConfig
 from grnsearch.errors import GrnsearchError
 from grnsearch.io.runs import load_run
@@ -368,6 +368,7 @@ FLAG_CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("train-arch-unknown", (*TRAIN, "--arch", "conv"), "--arch"),
     ("train-solver-unknown", (*TRAIN, "--solver", "rk4"), "--solver"),
     ("train-block-twice", (*TRAIN, "--block", "I->g1", "I->g1"), "I->g1"),
+    ("train-block-twice-in-two-flags", (*TRAIN, "--block", "I->g1", "--block", "I->g1"), "I->g1"),
     ("train-block-unknown-node", (*TRAIN, "--block", "I->g5"), "--block"),
     ("train-block-input-target", (*TRAIN, "--block", "g1->I"), "--block"),
     ("train-block-malformed", (*TRAIN, "--block", "I-g1"), "--block"),
@@ -439,6 +440,7 @@ FLAG_CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("compare-cutoff-negative", ("compare", "{table}", "{search}", "--cutoff", "-1"), "--cutoff"),
     ("compare-cutoff-inf", ("compare", "{table}", "{search}", "--cutoff", "inf"), "--cutoff"),
     ("compare-cutoff-nan", ("compare", "{table}", "{search}", "--cutoff", "nan"), "--cutoff"),
+    ("compare-cutoff-removes-every-link", ("compare", "{table}", "{search}", "--cutoff", "1e9"), "--cutoff"),
     ("compare-search-is-a-file", ("compare", "{study}", "{file}"), "{file}"),
     ("compare-search-missing", ("compare", "{study}", "{out}"), "{out}"),
     ("compare-study-missing", ("compare", "{out}", "{search}"), "{out}"),
@@ -694,3 +696,9 @@ def test_unreadable_file_is_named(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", refuse)
     with pytest.raises(GrnsearchError, match=r"strengths.csv: cannot be read \(Permission denied\)"):
         read_strength_table(path, ("I", "g1", "g2"), ("g1", "g2"))
+
+
+def test_repeated_block_flags_add_up():
+    """``--block A --block B`` blocks both links (a second flag used to replace the first)."""
+    args = build_parser().parse_args(["train", "adaptation", "--block", "I->g1", "--block", "g1->g2", "g2->g1"])
+    assert args.block == ["I->g1", "g1->g2", "g2->g1"]

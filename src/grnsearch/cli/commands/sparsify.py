@@ -22,7 +22,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "DIR/seed-<k>/path.csv and a figure per seed.",
     )
     options.add_task_options(p, 5, "paths", "training iterations per step (default: the task's sparsification setting)")
-    p.add_argument("--block", nargs="+", default=[], metavar="SRC->TGT", help="links excluded from the start")
+    p.add_argument(
+        "--block", nargs="+", action="extend", default=[], metavar="SRC->TGT", help="links excluded from the start"
+    )
     p.add_argument("--protect-inputs", action="store_true", help="never delete links from inputs")
     p.add_argument(
         "--tries",

@@ -19,7 +19,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Train one model per seed on TASK; writes DIR/seed-<k>/ and DIR/summary.csv.",
     )
     options.add_task_options(p, 8, "models", "training iterations (default: the task's)")
-    p.add_argument("--block", nargs="+", default=[], metavar="SRC->TGT", help="links held at zero while training")
+    p.add_argument(
+        "--block", nargs="+", action="extend", default=[], metavar="SRC->TGT", help="links held at zero while training"
+    )
     p.add_argument("--solver", choices=SOLVERS, default=None, help="euler (paper) or ode (adaptive Diffrax solver)")
     p.add_argument(
         "--noise",
