@@ -702,3 +702,15 @@ def test_repeated_block_flags_add_up():
     """``--block A --block B`` blocks both links (a second flag used to replace the first)."""
     args = build_parser().parse_args(["train", "adaptation", "--block", "I->g1", "--block", "g1->g2", "g2->g1"])
     assert args.block == ["I->g1", "g1->g2", "g2->g1"]
+
+
+def test_spreadsheet_style_table_is_accepted(fixtures, tmp_path, capsys):
+    """What spreadsheets write is not bad input: a UTF-8 byte-order mark, CRLF line ends, spaces
+    after commas and a True/False ``converged`` column in any case."""
+    table = pd.read_csv(fixtures / "table.csv").assign(converged="TRUE")
+    text = table.to_csv(index=False).replace(",", ", ").replace("\n", "\r\n")
+    (tmp_path / "excel.csv").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    argv = ["compare", str(tmp_path / "excel.csv"), str(fixtures / "search"), "--cutoff", "5e-4"]
+    code, err = run_cli([*argv, "--out", str(tmp_path / "c"), "--no-figures", "--quiet"], capsys)
+    assert code == 0, err
+    assert json.loads((tmp_path / "c" / "compare.json").read_text())["runs"] > 0
