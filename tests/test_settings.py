@@ -79,8 +79,8 @@ def test_cli_names_the_flag_of_a_library_error(tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert err.startswith("grnsearch: error: --block: I->g9: unknown target 'g9'") and "Traceback" not in err
-    assert cli.main(["train", "adaptation", "--init-std", "-1", "--out", str(tmp_path / "o")]) == 2
-    assert "--init-std: must be positive" in capsys.readouterr().err
+    assert cli.main(["train", "adaptation", "--init-std", "0.2", "--out", str(tmp_path / "o")]) == 2
+    assert "--init-std: applies only to the normal initialisation" in capsys.readouterr().err
 
 
 def test_every_flag_in_the_map_exists():

@@ -94,5 +94,5 @@ def test_cutoff_scan_finds_the_plateau_of_most_distinct_topologies():
 def test_bad_strength_table_is_reported(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("run,I->g1\n1,0.1\n")
-    with pytest.raises(GrnsearchError, match="missing link columns"):
+    with pytest.raises(GrnsearchError, match="has no column .I->g2."):
         tables.read_strength_table(bad, *ADAPT)

@@ -4,6 +4,9 @@ one place (``validate``) so that public entry points can reject bad settings bef
 from __future__ import annotations
 
 import dataclasses
+import math
+import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,10 +21,43 @@ INITS: tuple[str, ...] = ("glorot", "normal")
 MODES: tuple[str, ...] = ("trajectory", "derivative")
 
 
-def check_positive_int(value: Any, parameter: str) -> None:
-    """GrnsearchError naming ``parameter`` unless ``value`` is a whole number above zero."""
-    if not isinstance(value, int) or value <= 0:
+# Upper limits of counts: beyond them a run would not finish or not fit in memory (every model's
+# loss history is kept; every seed's model is held at once), so they are refused up front.
+MAX_ITERATIONS = 1_000_000
+MAX_SEEDS = 1_000_000
+MAX_SAMPLES = 1_000_000_000
+
+
+def check_positive_int(value: Any, parameter: str, maximum: int | None = None) -> None:
+    """GrnsearchError naming ``parameter`` unless ``value`` is a whole number above zero (and at
+    most ``maximum``)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise GrnsearchError(f"must be a positive whole number, got {value!r}", parameter=parameter)
+    if maximum is not None and value > maximum:
+        raise GrnsearchError(
+            f"{value:,} is more than this program handles (at most {maximum:,}); use fewer", parameter=parameter
+        )
+
+
+MAX_SEED = 2**32 - 1  # JAX keys hold 32 bits of a seed: larger ones would repeat smaller ones
+
+
+def check_seed(value: Any, parameter: str = "seed", count: int = 1) -> None:
+    """GrnsearchError naming ``parameter`` unless ``value`` .. ``value + count - 1`` are whole
+    numbers in [0, MAX_SEED] (JAX's random keys take 32 bits: 2**32 would give seed 0's key)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED - (count - 1):
+        top = MAX_SEED - (count - 1)
+        why = f" here (the seeds used run up to seed + {count - 1}; JAX keys hold 32 bits)" if count > 1 else ""
+        raise GrnsearchError(f"must be a whole number from 0 to {top}{why}, got {value!r}", parameter=parameter)
+
+
+def check_finite(value: Any, parameter: str, *, minimum: float = 0.0, strict: bool = False) -> None:
+    """GrnsearchError naming ``parameter`` unless ``value`` is a finite number >= ``minimum``
+    (> with ``strict``)."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or (value <= minimum if strict else value < minimum):
+        bound = f"> {minimum:g}" if strict else f">= {minimum:g}"
+        raise GrnsearchError(f"must be a finite number {bound}, got {value!r}", parameter=parameter)
 
 
 def _choice(value: Any, choices: tuple[str, ...], parameter: str, what: str) -> None:
@@ -63,26 +99,32 @@ class TrainConfig:
             changes["hidden"] = tuple(int(h) for h in changes["hidden"])
         new = dataclasses.replace(self, **changes)
         new.validate()
+        if "init_std" in changes and new.init != "normal":
+            # Glorot-uniform has no standard deviation to set: refuse rather than record an unused value
+            raise GrnsearchError(
+                f"applies only to the normal initialisation, but init is {new.init!r}; add `init` normal or drop it",
+                parameter="init_std",
+            )
         return new
 
     def validate(self) -> None:
         """Raise GrnsearchError naming the first setting that cannot work."""
         _choice(self.arch, ARCHITECTURES, "arch", "architecture")
         _choice(self.init, INITS, "init", "initialisation")
-        if not self.init_std > 0:
-            raise GrnsearchError(f"must be positive, got {self.init_std!r}", parameter="init_std")
+        check_finite(self.init_std, "init_std", strict=True)
         _choice(self.free_start, FREE_STARTS, "free_start", "free start")
         _choice(self.optimizer, OPTIMIZERS, "optimizer", "optimizer")
         _choice(self.solver, SOLVERS, "solver", "solver")
-        check_positive_int(self.iterations, "iterations")
-        if not self.learning_rate > 0:
-            raise GrnsearchError(f"must be positive, got {self.learning_rate!r}", parameter="learning_rate")
-        if not self.noise >= 0:
-            raise GrnsearchError(f"must be zero or positive, got {self.noise!r}", parameter="noise")
+        check_positive_int(self.iterations, "iterations", MAX_ITERATIONS)
+        check_finite(self.learning_rate, "learning_rate", strict=True)
+        check_finite(self.noise, "noise")
         if self.noise > 0 and self.solver == "ode":
             raise GrnsearchError(
                 "noise on f needs the euler solver; drop the noise or use solver euler", parameter="noise"
             )
+        repeated = [link for k, link in enumerate(self.blocked) if link in self.blocked[:k]]
+        if repeated:
+            raise GrnsearchError(f"link {format_link(*repeated[0])} is given more than once", parameter="blocked")
         if not self.hidden or any(h <= 0 for h in self.hidden):
             raise GrnsearchError(f"hidden layer sizes must be positive, got {self.hidden!r}", parameter="hidden")
 
@@ -102,8 +144,16 @@ class TrainConfig:
     def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
         """Inverse of :meth:`to_dict`."""
         d = dict(d)
-        d["hidden"] = tuple(d.get("hidden", (16, 16)))
-        d["blocked"] = tuple(parse_link(s) for s in d.get("blocked", ()))
+        unknown = sorted(set(d) - {f.name for f in dataclasses.fields(cls)})
+        if unknown:
+            raise GrnsearchError(f"unknown setting {unknown[0]!r}", parameter="config")
+        hidden, blocked = d.get("hidden", [16, 16]), d.get("blocked", [])
+        if not isinstance(hidden, list) or not all(isinstance(h, int) and not isinstance(h, bool) for h in hidden):
+            raise GrnsearchError(f"must be a list of layer sizes, got {hidden!r}", parameter="hidden")
+        if not isinstance(blocked, list) or not all(isinstance(link, str) for link in blocked):
+            raise GrnsearchError(f"must be a list of SRC->TGT links, got {blocked!r}", parameter="blocked")
+        d["hidden"] = tuple(hidden)
+        d["blocked"] = tuple(parse_link(s, parameter="blocked") for s in blocked)
         return cls(**d)
 
 
@@ -137,6 +187,11 @@ class ReadoutSettings:
             raise GrnsearchError(f"{self.cutoff!r}: give a non-negative number or 'auto'", parameter="cutoff")
 
 
+MAX_WORKERS_PER_CORE = 4  # more local processes than this only thrash the machine
+_HOST = r"(\[[0-9a-fA-F:.]+\]|[^\s/:\[\]]+)"
+_SCHEDULER = re.compile(rf"(tcp|tls|inproc|ucx|ws|wss)://{_HOST}(:\d{{1,5}})?/?|{_HOST}:\d{{1,5}}")
+
+
 @dataclass(frozen=True)
 class Distribution:
     """Where independent jobs run: in-process (default), on ``workers`` local Dask processes, or
@@ -154,6 +209,19 @@ class Distribution:
             raise GrnsearchError("give either workers or scheduler, not both", parameter="workers")
         if self.workers is not None:
             check_positive_int(self.workers, "workers")
+            cores = os.cpu_count() or 1
+            if self.workers > max(MAX_WORKERS_PER_CORE * cores, 1):
+                raise GrnsearchError(
+                    f"{self.workers} local worker processes on a machine with {cores} cores: use at most "
+                    f"{MAX_WORKERS_PER_CORE * cores}, or `scheduler` to run on a cluster",
+                    parameter="workers",
+                )
+        if self.scheduler is not None and not _SCHEDULER.fullmatch(str(self.scheduler)):
+            raise GrnsearchError(
+                f"cannot read scheduler address {self.scheduler!r}: write PROTOCOL://HOST:PORT, e.g. "
+                "tcp://127.0.0.1:8786",
+                parameter="scheduler",
+            )
 
     @property
     def in_process(self) -> bool:

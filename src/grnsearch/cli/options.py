@@ -4,14 +4,26 @@ to command-line flags (library errors name parameters; the CLI shows its flags).
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from grnsearch import tasks
-from grnsearch.config import ARCHITECTURES, FREE_STARTS, INITS, Distribution
+from grnsearch.config import (
+    ARCHITECTURES,
+    FREE_STARTS,
+    INITS,
+    MAX_ITERATIONS,
+    MAX_SEED,
+    MAX_SEEDS,
+    Distribution,
+    check_seed,
+)
+from grnsearch.errors import GrnsearchError
 from grnsearch.network.links import parse_link
+from grnsearch.readout.sparsify import RESTART_STRIDE
 from grnsearch.tasks.base import Task
 
 # library parameter -> the flag (or argument) that sets it
@@ -25,6 +37,7 @@ FLAGS: dict[str, str] = {
     "solver": "--solver",
     "blocked": "--block",
     "seeds": "--seeds",
+    "seed": "--seed",
     "lam": "--lam",
     "mode": "--mode",
     "cutoff": "--cutoff",
@@ -40,6 +53,7 @@ FLAGS: dict[str, str] = {
     "topology": "--topology",
     "n": "--n",
     "task": "TASK",
+    "run_dirs": "RUN_DIR",
 }
 
 
@@ -54,12 +68,49 @@ def positive_int(text: str) -> int:
     return value
 
 
-def whole_number(text: str) -> int:
-    """argparse type: any whole number."""
+def count_up_to(maximum: int) -> Callable[[str], int]:
+    """An argparse type for a whole number in [1, maximum] (larger runs would not finish or fit)."""
+
+    def parse(text: str) -> int:
+        value = positive_int(text)
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"expected at most {maximum:,}, got {value:,}")
+        return value
+
+    return parse
+
+
+def seed(text: str) -> int:
+    """argparse type: a seed, a whole number from 0 to 2**32 - 1 (what a JAX key holds)."""
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"expected a seed from 0 to {MAX_SEED} (JAX keys hold 32 bits), got {text!r}"
+        ) from None
+    return value
+
+
+def finite_number(minimum: float, *, strict: bool = False, what: str = "a number") -> Callable[[str], float]:
+    """An argparse type for a finite number >= ``minimum`` (> with ``strict``): no nan or inf."""
+    expected = f"{what}, finite and {'>' if strict else '>='} {minimum:g}"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if not math.isfinite(value) or (value <= minimum if strict else value < minimum):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+
+    return parse
+
+
+noise = finite_number(0.0, what="a noise standard deviation")
+init_std = finite_number(0.0, strict=True, what="a standard deviation")
 
 
 def cutoff(text: str) -> float | str:
@@ -70,8 +121,8 @@ def cutoff(text: str) -> float | str:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number or 'auto', got {text!r}") from None
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative number or 'auto', got {text!r}")
+    if not 0 <= value < math.inf:
+        raise argparse.ArgumentTypeError(f"expected a finite non-negative number or 'auto', got {text!r}")
     return value
 
 
@@ -93,18 +144,16 @@ def number_in(low: float, high: float, *, include_high: bool = True, what: str =
 
 lam = number_in(0.0, 1.0, include_high=False, what="a knockdown factor (0 = knockout)")
 hill_exponent = number_in(1.0, 8.0, what="a Hill exponent")
-strength_cutoff = number_in(0.0, float("inf"), what="a strength cutoff")
+strength_cutoff = number_in(0.0, float("inf"), include_high=False, what="a strength cutoff")
 
 
 def add_task_options(p: argparse.ArgumentParser, seeds: int, what: str, iterations_help: str) -> None:
     """TASK, the seeds and the model settings of train, sparsify and study."""
     p.add_argument("task", metavar="TASK", help=f"task name: {', '.join(tasks.names())}")
-    p.add_argument("--seeds", type=positive_int, default=seeds, help=f"number of {what} (default {seeds})")
-    p.add_argument(
-        "--seed", type=whole_number, default=0, help="first seed; the others follow as seed+1, ... (default 0)"
-    )
+    p.add_argument("--seeds", type=count_up_to(MAX_SEEDS), default=seeds, help=f"number of {what} (default {seeds})")
+    p.add_argument("--seed", type=seed, default=0, help="first seed; the others follow as seed+1, ... (default 0)")
     p.add_argument("--arch", choices=ARCHITECTURES, default=None, help="MLP architecture (default: the task's)")
-    p.add_argument("--iterations", type=positive_int, default=None, help=iterations_help)
+    p.add_argument("--iterations", type=count_up_to(MAX_ITERATIONS), default=None, help=iterations_help)
     p.add_argument(
         "--init",
         choices=INITS,
@@ -112,7 +161,7 @@ def add_task_options(p: argparse.ArgumentParser, seeds: int, what: str, iteratio
         help="weight initialisation: glorot (uniform weights, zero biases) or normal (weights and "
         "biases from a truncated normal, the authors' code) (default: the task's)",
     )
-    p.add_argument("--init-std", type=float, default=None, help="standard deviation of --init normal (default 0.1)")
+    p.add_argument("--init-std", type=init_std, default=None, help="standard deviation of --init normal (default 0.1)")
     p.add_argument(
         "--free-start",
         choices=FREE_STARTS,
@@ -165,7 +214,15 @@ def blocked_links(task: Task, texts: Sequence[str]) -> tuple[tuple[str, str], ..
     blocked = tuple(parse_link(text, parameter="blocked") for text in texts)
     for link in blocked:
         task.check_link(link)
+    if len(set(blocked)) == len(task.sources) * len(task.genes):
+        raise GrnsearchError("blocks every link of the task, which leaves nothing to train", parameter="blocked")
     return blocked
+
+
+def check_seeds(args: argparse.Namespace, restarts: int = 1) -> None:
+    """--seed and --seeds checked before any output directory is made: every seed used (restart r
+    of a sparsification path adds r * RESTART_STRIDE) must fit a JAX key."""
+    check_seed(args.seed, "seed", count=args.seeds + (restarts - 1) * RESTART_STRIDE)
 
 
 def show_progress(quiet: bool) -> bool:

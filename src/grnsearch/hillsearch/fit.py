@@ -26,6 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from grnsearch.config import check_seed
 from grnsearch.dynamics.hill import HillDynamics, HillModel, sample_parameters
 from grnsearch.dynamics.simulate import simulate
 from grnsearch.hillsearch.exact import EXACT, exact_screen_sets, exact_trajectories
@@ -76,6 +77,7 @@ class HillFit:
 
 def fit_hill(task: Task, topology: Topology, *, seed: int = 0, n: float = 2.0, **options: Any) -> HillFit:
     """A Hill model of ``topology`` that performs ``task``, by the task's route (module docstring)."""
+    check_seed(seed, "seed")
     if task.hill_screen is not None:
         return fit_by_screen(task, topology, replace(task.hill_screen, n=n), seed=seed, **options)
     return fit_by_gradient(task, topology, seed=seed, n=n, **options)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from grnsearch import tasks
+from grnsearch.config import MAX_SAMPLES, check_positive_int, check_seed
 from grnsearch.errors import GrnsearchError
 from grnsearch.hillsearch.exact import EXACT, ExactSolver, exact_screen_sets
 from grnsearch.hillsearch.screen import passing_sets
@@ -43,6 +44,22 @@ class SearchSettings:
     screen: dict[str, Any]
     subset: list[int] | None = None  # topology indices, when only part of the space is searched
     exact: dict[str, Any] | None = None  # the exact verdict's solver (None: a search without one)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.task, str):
+            raise GrnsearchError(f"must be a task name, got {self.task!r}", parameter="task")
+        check_positive_int(self.samples, "samples", MAX_SAMPLES)
+        check_seed(self.seed, "seed")
+        check_positive_int(self.chunk_size, "chunk_size")
+        check_positive_int(self.sample_block, "sample_block")
+        if not isinstance(self.screen, dict):
+            raise GrnsearchError(f"must be the screen's settings, got {self.screen!r}", parameter="screen")
+        if self.subset is not None and not (
+            isinstance(self.subset, list) and all(isinstance(i, int) and i >= 0 for i in self.subset)
+        ):
+            raise GrnsearchError("must be a list of topology indices", parameter="subset")
+        if self.exact is not None and not isinstance(self.exact, dict):
+            raise GrnsearchError(f"must be the exact solver's settings, got {self.exact!r}", parameter="exact")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

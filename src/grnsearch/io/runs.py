@@ -9,8 +9,10 @@ figures included, is put together atomically by :mod:`grnsearch.outputs.runs`.
 from __future__ import annotations
 
 import datetime as _dt
+import io as _io
 import json
 import platform
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +23,21 @@ import pandas as pd
 
 from grnsearch import tasks
 from grnsearch._files import json_ready, versions
-from grnsearch.config import TrainConfig
+from grnsearch.config import TrainConfig, check_seed
 from grnsearch.errors import GrnsearchError
+from grnsearch.io.inputs import bad_file, check_fields, json_object, read_bytes, read_csv
 from grnsearch.network.topology import Topology
 from grnsearch.training.ensemble import TrainedModel
 
 MANIFEST = "manifest.json"
 PARAMS = "params.eqx"
+RUN_FORMAT = 1  # the run-directory format this version writes and reads (``grnsearch_run``)
 
 
 def manifest(trained: TrainedModel, ensemble_size: int = 1) -> dict[str, Any]:
     """The manifest record of one trained model."""
     return {
-        "grnsearch_run": 1,
+        "grnsearch_run": RUN_FORMAT,
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "versions": versions(),
         "platform": platform.platform(),
@@ -61,39 +65,129 @@ def write_manifest(trained: TrainedModel, directory: Path, ensemble_size: int = 
     (Path(directory) / MANIFEST).write_text(json.dumps(json_ready(manifest(trained, ensemble_size)), indent=2))
 
 
-def load_run(run_dir: str | Path) -> TrainedModel:
-    """Load a run directory written by ``grnsearch.outputs.save_run`` back into a TrainedModel."""
-    run_dir = Path(run_dir)
-    manifest_path = run_dir / MANIFEST
-    if not manifest_path.is_file():
+RERUN = "re-run 'grnsearch train' to write the run again"
+MANIFEST_FIELDS: dict[str, Any] = {"grnsearch_run": int, "task": dict, "config": dict, "seed": int,
+                                   "wall_time_s": (int, float)}  # fmt: skip
+
+
+def _run_manifest(run_dir: Path) -> tuple[dict[str, Any], Any, TrainConfig]:
+    """The checked manifest of a run directory, its task and its configuration."""
+    path = run_dir / MANIFEST
+    if run_dir.is_file() or not run_dir.exists() or not path.exists():
+        state = "is a file" if run_dir.is_file() else "does not exist" if not run_dir.exists() else f"has no {MANIFEST}"
         raise GrnsearchError(
-            f"{run_dir} is not a complete grnsearch run (no {MANIFEST}); pass a seed-<k> directory "
-            "written by 'grnsearch train'"
+            f"{run_dir} {state}: not a complete grnsearch run; pass a seed-<k> directory written by 'grnsearch train'"
         )
+    record = json_object(path, RERUN, MANIFEST_FIELDS)
+    version = record["grnsearch_run"]
+    if not 1 <= version <= RUN_FORMAT:
+        raise bad_file(
+            path,
+            f"run format {version} is not one this grnsearch reads (1 to {RUN_FORMAT})",
+            "upgrade grnsearch to read runs written by a newer version" if version > RUN_FORMAT else RERUN,
+        )
+    check_fields(record["task"], path, RERUN, {"name": str, "params": dict}, prefix="task.")
     try:
-        record = json.loads(manifest_path.read_text())
         task = tasks.get(record["task"]["name"], **record["task"]["params"])
+    except TypeError as err:
+        raise bad_file(path, f"task parameters {record['task']['params']} do not fit ({err})", RERUN) from None
+    except GrnsearchError as err:
+        raise bad_file(path, str(err), RERUN) from None
+    try:
         config = TrainConfig.from_dict(record["config"])
-    except (json.JSONDecodeError, KeyError, TypeError) as err:
-        raise GrnsearchError(f"{manifest_path} is unreadable ({err}); re-run the training") from err
+        config.validate()
+        task.link_scale(config.blocked)
+        check_seed(record["seed"], "seed")
+    except (GrnsearchError, TypeError, ValueError, AttributeError) as err:
+        raise bad_file(path, f"holds settings that cannot be used ({err})", RERUN) from None
+    return record, task, config
+
+
+def _run_model(run_dir: Path, task: Any, config: TrainConfig) -> Any:
+    """The model in ``params.eqx``, checked against the shape the manifest's settings give."""
+    path = run_dir / PARAMS
+    data = read_bytes(path, RERUN)
     template = task.init_model(config, jax.random.PRNGKey(0))
-    model = eqx.tree_deserialise_leaves(run_dir / PARAMS, template)
-    history = pd.read_csv(run_dir / "history.csv")["loss"].to_numpy()
-    metrics = json.loads((run_dir / "metrics.json").read_text())
-    return TrainedModel(task, config, int(record["seed"]), model, history, metrics, float(record["wall_time_s"]))
+    stream = _io.BytesIO(data)
+    mismatch = (
+        f"does not match the model that {MANIFEST} describes (arch {config.arch!r}, hidden "
+        f"{list(config.hidden)}, task {task.name!r}): one of the two is truncated, corrupt, edited or from another run"
+    )
+    try:
+        model = eqx.tree_deserialise_leaves(stream, template)
+    except Exception:  # Equinox and NumPy raise several types for a file of the wrong layout
+        raise bad_file(path, mismatch, RERUN) from None
+    if stream.read(1):
+        raise bad_file(path, f"{mismatch} (bytes left over)", RERUN)
+    return model
+
+
+def load_run(run_dir: str | Path) -> TrainedModel:
+    """Load a run directory written by ``grnsearch.outputs.save_run`` back into a TrainedModel;
+    every file is checked against the manifest, and a GrnsearchError names the one at fault."""
+    run_dir = Path(run_dir)
+    record, task, config = _run_manifest(run_dir)
+    model = _run_model(run_dir, task, config)
+    history_path = run_dir / "history.csv"
+    history = read_csv(history_path, RERUN, required=("loss",), numeric=("loss",))["loss"].to_numpy()
+    if len(history) != config.iterations:
+        raise bad_file(
+            history_path, f"has {len(history)} rows but the manifest says {config.iterations} iterations", RERUN
+        )
+    metrics_path = run_dir / "metrics.json"
+    metrics = json_object(metrics_path, RERUN, {name: (int, float, list) for name in task.metric_names})
+    return TrainedModel(task, config, record["seed"], model, history, metrics, float(record["wall_time_s"]))
+
+
+def load_runs(run_dirs: Sequence[str | Path]) -> list[TrainedModel]:
+    """Several run directories of one task, each given once (after resolving paths), loaded with
+    :func:`load_run`; GrnsearchError naming the directory given twice or of another task."""
+    paths = [Path(d) for d in run_dirs]
+    if not paths:
+        raise GrnsearchError("no run directories given", parameter="run_dirs")
+    resolved = [p.resolve() for p in paths]
+    for k, path in enumerate(resolved):
+        if path in resolved[:k]:
+            first = paths[resolved.index(path)]
+            raise GrnsearchError(
+                f"{paths[k]} is the same run as {first}, given twice: each run counts once, give it once",
+                parameter="run_dirs",
+            )
+    models = [load_run(p) for p in paths]
+    for path, model in zip(paths, models, strict=True):
+        if model.task != models[0].task:
+            raise GrnsearchError(
+                f"{path} is a run of {model.task.name!r} ({model.task.params()}) but {paths[0]} is of "
+                f"{models[0].task.name!r} ({models[0].task.params()}); give runs of one task together",
+                parameter="run_dirs",
+            )
+    return models
 
 
 def saved_topology(run_dir: str | Path, task: Any, seed: int) -> tuple[Topology, str] | None:
     """The topology recorded for a run and the file it comes from: the run's ``topology.json``
-    (from ``grnsearch mutate``), else its row of the parent's ``study.csv``; None if neither."""
+    (from ``grnsearch mutate``), else its row of the parent's ``study.csv``; None if neither.
+    A recorded topology that cannot be read is a GrnsearchError naming its file."""
     run_dir = Path(run_dir)
     saved = run_dir / "topology.json"
-    if saved.is_file():
-        return Topology.from_key(json.loads(saved.read_text())["key"], task.sources, task.genes), str(saved)
+    fix = "rerun 'grnsearch mutate' on the run, or give the topology to check"
+    if saved.exists():
+        key = json_object(saved, fix, {"key": str})["key"]
+        return _recorded(key, saved, task, fix), str(saved)
     study = run_dir.resolve().parent / "study.csv"
-    if study.is_file():
-        rows = pd.read_csv(study, keep_default_na=False)
+    if study.exists():
+        fix = "rerun the study, or give the topology to check"
+        rows = read_csv(study, fix, required=("seed", "topology"), numeric=("seed",), keep_default_na=False)
         match = rows[rows["seed"] == seed]
+        if len(match) > 1:
+            raise bad_file(study, f"has {len(match)} rows for seed {seed}", fix)
         if len(match):
-            return Topology.from_key(match["topology"].iloc[0], task.sources, task.genes), str(study)
+            return _recorded(str(match["topology"].iloc[0]), study, task, fix), str(study)
     return None
+
+
+def _recorded(key: str, path: Path, task: Any, fix: str) -> Topology:
+    try:
+        return Topology.from_key(key, task.sources, task.genes)
+    except GrnsearchError as err:
+        raise bad_file(path, str(err), fix) from None

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import tempfile
@@ -27,6 +28,8 @@ from grnsearch import tasks
 from grnsearch._files import versions, write_atomic
 from grnsearch.errors import GrnsearchError
 from grnsearch.hillsearch.space import SearchResult, SearchSettings, link_columns
+from grnsearch.io.inputs import bad_file, check_columns, json_object, read_csv
+from grnsearch.network.topology import Topology
 from grnsearch.tasks.base import Task
 
 META = "search.json"
@@ -44,16 +47,8 @@ def settings_digest(settings: SearchSettings) -> str:
 
 
 def read_meta(meta_path: Path) -> dict[str, Any]:
-    """``search.json``, or a GrnsearchError naming it when it cannot be read."""
-    try:
-        meta = json.loads(meta_path.read_text())
-    except (OSError, UnicodeDecodeError, ValueError) as err:
-        raise GrnsearchError(
-            f"{meta_path}: unreadable search record ({err}); start a new search in another directory"
-        ) from None
-    if not isinstance(meta, dict) or not isinstance(meta.get("settings"), dict):
-        raise GrnsearchError(f"{meta_path}: not a search record (no settings); start a new search in another directory")
-    return meta
+    """``search.json`` of a search being resumed, or a GrnsearchError naming it when it cannot be read."""
+    return json_object(meta_path, "start a new search in another directory", {"settings": dict})
 
 
 def _check_writable(out: Path) -> None:
@@ -169,24 +164,114 @@ def finish_search_dir(out: Path, result: SearchResult, meta: dict[str, Any]) -> 
     write_atomic(out / META, json.dumps({**meta, "complete": True}, indent=2))
 
 
+SEARCH_FIX = "run 'grnsearch search TASK --out DIR' again to write the search"
+
+
+def _search_settings(meta_path: Path) -> tuple[SearchSettings, dict[str, Any]]:
+    """The checked record of a finished search's ``search.json``."""
+    meta = json_object(meta_path, SEARCH_FIX, {"settings": dict, "complete": bool})
+    if not meta["complete"]:
+        raise bad_file(meta_path, "says the search is not finished", "finish it by resuming the search")
+    known = {f.name: f for f in dataclasses.fields(SearchSettings)}
+    unknown = sorted(set(meta["settings"]) - set(known))
+    if unknown:
+        raise bad_file(meta_path, f"unknown setting 'settings.{unknown[0]}'", SEARCH_FIX)
+    needed = [n for n, f in known.items() if f.default is dataclasses.MISSING and n not in meta["settings"]]
+    if needed:
+        raise bad_file(meta_path, f"has no field 'settings.{needed[0]}'", SEARCH_FIX)
+    try:
+        return SearchSettings(**meta["settings"]), meta
+    except GrnsearchError as err:
+        raise bad_file(meta_path, f"holds settings that cannot be used ({err})", SEARCH_FIX) from None
+
+
+def _search_table(table_path: Path, task: Task, settings: SearchSettings, meta: dict[str, Any]) -> pd.DataFrame:
+    """``search.csv`` checked against the task and the settings: sign columns of -1/0/1 that
+    agree with ``topology`` and ``n_links``, whole non-negative counts, ``succeeds`` by the screen's
+    minimum, one row per topology searched."""
+    links = link_columns(task)
+    table = read_csv(table_path, SEARCH_FIX, keep_default_na=False)
+    required = ["n_links", *links, "successful_sets", "succeeds", "topology"]
+    check_columns(table, table_path, SEARCH_FIX, required=required, numeric=["n_links", *links, "successful_sets"])
+    counts = table["successful_sets"].to_numpy()
+    signs = table[links].to_numpy()
+    if np.any(counts < 0) or np.any(counts != np.round(counts)):
+        raise bad_file(table_path, "column 'successful_sets' holds negative or fractional counts", SEARCH_FIX)
+    if not np.all(np.isin(signs, (-1, 0, 1))):
+        raise bad_file(table_path, "sign columns hold values other than -1, 0 and 1", SEARCH_FIX)
+    table[["n_links", *links, "successful_sets"]] = table[["n_links", *links, "successful_sets"]].astype(np.int64)
+    words = table["succeeds"].astype(str).str.strip().str.lower()
+    if not words.isin(("true", "false")).all():
+        raise bad_file(table_path, "column 'succeeds' holds values other than True and False", SEARCH_FIX)
+    table["succeeds"] = words == "true"
+    table["topology"] = table["topology"].astype(str)
+    keys = [Topology(s.reshape(len(task.sources), len(task.genes)), task.sources, task.genes) for s in signs]
+    wrong = [
+        k for k, t in enumerate(keys) if t.key() != table["topology"].iloc[k] or t.n_links != table["n_links"].iloc[k]
+    ]
+    if wrong:
+        raise bad_file(
+            table_path, f"data row {wrong[0] + 1}: 'topology' or 'n_links' disagrees with the sign columns", SEARCH_FIX
+        )
+    minimum = settings.screen.get("min_successful_sets")
+    if isinstance(minimum, int) and not np.array_equal(table["succeeds"], table["successful_sets"] >= minimum):
+        raise bad_file(table_path, f"'succeeds' disagrees with the screen's minimum of {minimum} sets", SEARCH_FIX)
+    if settings.exact is not None:
+        _check_exact_columns(table, table_path, minimum)
+    expected = len(settings.subset) if settings.subset is not None else meta.get("topologies")
+    if isinstance(expected, int) and len(table) != expected:
+        raise bad_file(table_path, f"has {len(table)} rows but the search covered {expected} topologies", SEARCH_FIX)
+    return table
+
+
+def _check_exact_columns(table: pd.DataFrame, table_path: Path, minimum: Any) -> None:
+    """The exact verdict's columns of a search that has one: whole counts no larger than the Euler
+    counts, and ``succeeds_exactly`` by the screen's minimum."""
+    check_columns(table, table_path, SEARCH_FIX, required=["exact_sets", "succeeds_exactly"], numeric=["exact_sets"])
+    exact = table["exact_sets"].to_numpy()
+    if np.any(exact < 0) or np.any(exact != np.round(exact)) or np.any(exact > table["successful_sets"].to_numpy()):
+        raise bad_file(
+            table_path,
+            "column 'exact_sets' holds counts that are negative, fractional or above 'successful_sets'",
+            SEARCH_FIX,
+        )
+    table["exact_sets"] = table["exact_sets"].astype(np.int64)
+    words = table["succeeds_exactly"].astype(str).str.strip().str.lower()
+    if not words.isin(("true", "false")).all():
+        raise bad_file(table_path, "column 'succeeds_exactly' holds values other than True and False", SEARCH_FIX)
+    table["succeeds_exactly"] = words == "true"
+    if isinstance(minimum, int) and not np.array_equal(table["succeeds_exactly"], table["exact_sets"] >= minimum):
+        raise bad_file(
+            table_path, f"'succeeds_exactly' disagrees with the screen's minimum of {minimum} sets", SEARCH_FIX
+        )
+
+
 def read_search(directory: str | Path, task: Task | None = None) -> SearchResult:
-    """A finished search directory, read back; GrnsearchError naming the directory if it is not."""
+    """A finished search directory, read back and checked (``search.json`` and ``search.csv``
+    against each other and the task); GrnsearchError naming the file at fault."""
     directory = Path(directory)
     meta_path, table_path = directory / META, directory / "search.csv"
-    if not meta_path.exists() or not table_path.exists():
+    if not directory.is_dir():
+        state = "is a file" if directory.exists() else "does not exist"
         raise GrnsearchError(
-            f"{directory}: not a finished search (no {META} and search.csv); run "
-            "'grnsearch search TASK --out DIR', or finish it by resuming the search"
+            f"{directory} {state}, so it is not a finished search: give the directory written by "
+            "'grnsearch search TASK --out DIR'"
         )
-    meta = read_meta(meta_path)
-    try:
-        settings = SearchSettings(**meta["settings"])
-    except TypeError as err:
-        raise GrnsearchError(f"{meta_path}: settings this version cannot read ({err})") from None
-    task = tasks.get(settings.task) if task is None else task
-    table = pd.read_csv(table_path)
-    missing = [c for c in (*link_columns(task), "successful_sets", "topology") if c not in table.columns]
-    if missing:
-        raise GrnsearchError(f"{table_path}: missing columns {', '.join(missing)}")
-    table["topology"] = table["topology"].fillna("")
+    for path in (meta_path, table_path):
+        if not path.exists():
+            raise GrnsearchError(
+                f"{path}: no such file, so {directory} is not a finished search; run "
+                "'grnsearch search TASK --out DIR', or finish it by resuming the search"
+            )
+    settings, meta = _search_settings(meta_path)
+    if task is None:
+        try:
+            task = tasks.get(settings.task)
+        except GrnsearchError as err:
+            raise bad_file(meta_path, str(err), SEARCH_FIX) from None
+    elif task.name != settings.task:
+        raise bad_file(
+            meta_path, f"is a search of {settings.task!r}, not of {task.name!r}", "give a search of that task"
+        )
+    table = _search_table(table_path, task, settings, meta)
     return SearchResult(table, settings, task.sources, task.genes, float("nan"))

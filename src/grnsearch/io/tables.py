@@ -20,7 +20,8 @@ import pandas as pd
 from grnsearch import tasks
 from grnsearch._files import write_atomic
 from grnsearch.errors import GrnsearchError
-from grnsearch.network.links import link_names
+from grnsearch.io.inputs import bad_file, check_columns, json_object, read_csv
+from grnsearch.network.links import ARROW, link_index, link_names, parse_link
 from grnsearch.network.topology import Topology
 from grnsearch.readout.statistics import topologies_from_strengths
 
@@ -78,59 +79,100 @@ def edge_table(topology: Topology, strengths: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["source", "target", "sign", "strength"])
 
 
-def converged_rows(table: pd.DataFrame) -> pd.Series:
-    """Which rows of a run table count as converged: its ``converged`` column (True/1), or every
-    row when the table has none (as the authors' released strengths)."""
+TABLE_FIX = "give a CSV with one SRC->TGT column per link of the task (as 'grnsearch study' writes strengths.csv)"
+STUDY_FIX = "rerun 'grnsearch study TASK --out DIR' to write the study again"
+TRUE_WORDS, FALSE_WORDS = ("true", "1", "1.0"), ("false", "0", "0.0")
+
+
+def converged_rows(table: pd.DataFrame, path: str | Path = "table", fix: str = TABLE_FIX) -> pd.Series:
+    """Which rows of a run table count as converged: its ``converged`` column (True/1 or
+    False/0), or every row when the table has none (as the authors' released strengths)."""
     if "converged" not in table.columns:
         return pd.Series(True, index=table.index)
-    return table["converged"].astype(str).str.lower().isin(("true", "1"))
+    words = table["converged"].astype(str).str.strip().str.lower()
+    unknown = ~words.isin(TRUE_WORDS + FALSE_WORDS)
+    if unknown.any():
+        k = int(np.flatnonzero(unknown)[0])
+        raise bad_file(
+            path, f"column 'converged', data row {k + 1}: {table['converged'].iloc[k]!r} is not True/False", fix
+        )
+    return words.isin(TRUE_WORDS)
+
+
+def _link_columns(path: str | Path, columns: Sequence[str], sources: Sequence[str], genes: Sequence[str]) -> list[str]:
+    """The task's link columns, after checking that every link-like column names the task's nodes."""
+    names = link_names(sources, genes)
+    for column in columns:
+        if ARROW in column and column not in names:
+            try:
+                link_index(parse_link(column), sources, genes)
+            except GrnsearchError as err:
+                raise bad_file(path, f"column {column!r} is not a link of this task ({err})", TABLE_FIX) from None
+    return names
 
 
 def read_strength_table(
     path: str | Path, sources: Sequence[str], genes: Sequence[str], *, converged_only: bool = False
 ) -> np.ndarray:
     """Strengths (n_runs, n_sources, n_genes) from a CSV with one column per ``SRC->TGT`` link;
-    with ``converged_only``, just the rows :func:`converged_rows` keeps."""
-    table = pd.read_csv(path)
+    with ``converged_only``, just the rows :func:`converged_rows` keeps. Every problem of the file
+    (encoding, shape, repeated or unknown link columns, non-numeric strengths) is a GrnsearchError
+    naming it."""
+    table = read_csv(path, TABLE_FIX)
+    columns = _link_columns(path, list(table.columns), sources, genes)
+    table = check_columns(table, path, TABLE_FIX, required=columns, numeric=columns)
     if converged_only:
-        table = table[converged_rows(table)]
-    columns = link_names(sources, genes)
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise GrnsearchError(f"{path}: missing link columns {', '.join(missing)}")
+        table = table[converged_rows(table, path)]
     values = table[columns].to_numpy(dtype=float)
-    if not np.all(np.isfinite(values)):
-        raise GrnsearchError(f"{path}: link strengths contain NaN or infinite values; fix or drop those rows")
     return values.reshape(len(table), len(sources), len(genes))
 
 
 def read_topology_table(path: str | Path, sources: Sequence[str], genes: Sequence[str]) -> list[Topology]:
     """Topologies from a CSV with one sign column (1, -1, 0) per ``SRC->TGT`` link."""
     signs = read_strength_table(path, sources, genes)
+    if not np.all(np.isin(signs, (-1, 0, 1))):
+        raise bad_file(path, "sign columns hold values other than -1, 0 and 1", "give one sign per link")
     return [Topology(s.astype(np.int8), tuple(sources), tuple(genes)) for s in signs]
 
 
 def read_study_topologies(study_dir: str | Path, cutoff: float | None = None) -> tuple[str, list[str]]:
     """(task name, topology keys of the converged runs) from a ``grnsearch study`` directory, at
-    the study's cutoff or, with ``cutoff``, cut again from its ``strengths.csv``."""
+    the study's cutoff or, with ``cutoff``, cut again from its ``strengths.csv``; each file is
+    checked (GrnsearchError naming it)."""
     study_dir = Path(study_dir)
     table_path, summary_path = study_dir / "study.csv", study_dir / "summary.json"
-    if not table_path.is_file() or not summary_path.is_file():
+    if not study_dir.is_dir():
         raise GrnsearchError(
-            f"{study_dir}: not a finished study (no study.csv and summary.json); run "
-            "'grnsearch study TASK --out DIR' first"
+            f"{study_dir} does not exist, so it is not a finished study: give a directory written by "
+            "'grnsearch study', or a strength table"
         )
-    task = json.loads(summary_path.read_text())["task"]
+    for path in (summary_path, table_path):
+        if not path.exists():
+            raise GrnsearchError(
+                f"{path}: no such file, so {study_dir} is not a finished study; give the directory "
+                "of 'grnsearch study TASK --out DIR', or a strength table"
+            )
+    name = json_object(summary_path, STUDY_FIX, {"task": str})["task"]
+    try:
+        task = tasks.get(name)
+    except GrnsearchError as err:
+        raise bad_file(summary_path, str(err), STUDY_FIX) from None
     if cutoff is not None:
         strengths_path = study_dir / "strengths.csv"
-        if not strengths_path.is_file():
+        if not strengths_path.exists():
             raise GrnsearchError(
-                f"{study_dir}: no strengths.csv to cut again (a study from an older "
-                "grnsearch); rerun the study, or compare without `cutoff`"
+                f"{strengths_path}: no such file; {study_dir} has no strengths.csv to cut again (a study "
+                "from an older grnsearch); rerun the study, or compare without `cutoff`"
             )
-        return task, strength_table_topologies(strengths_path, tasks.get(task), cutoff)
-    table = pd.read_csv(table_path, keep_default_na=False)
-    return task, table.loc[converged_rows(table), "topology"].tolist()
+        return name, strength_table_topologies(strengths_path, task, cutoff)
+    table = read_csv(table_path, STUDY_FIX, required=("topology",), keep_default_na=False)
+    keys = table.loc[converged_rows(table, table_path, STUDY_FIX), "topology"].astype(str).tolist()
+    for k, key in enumerate(keys):
+        try:
+            Topology.from_key(key, task.sources, task.genes)
+        except GrnsearchError as err:
+            raise bad_file(table_path, f"converged run {k + 1}: {err}", STUDY_FIX) from None
+    return name, keys
 
 
 def strength_table_topologies(path: str | Path, task: Any, cutoff: float) -> list[str]:

@@ -77,7 +77,10 @@ class Topology:
     @classmethod
     def from_key(cls, key: str, sources: tuple[str, ...], genes: tuple[str, ...]) -> Topology:
         """Parse a canonical key (or any space-separated ``SRC->TGT:+`` list)."""
+        if not isinstance(key, str):
+            raise GrnsearchError(f"a topology key is text such as 'I->g1:+ g1->g2:-', got {key!r}")
         signs = np.zeros((len(sources), len(genes)), dtype=np.int8)
+        seen: set[tuple[str, str]] = set()
         for token in key.split():
             try:
                 src, tgt, sign = parse_signed_link(token)
@@ -87,6 +90,11 @@ class Topology:
                     f"cannot read link {token!r} in topology {key!r}: write SRC->TGT:+ or SRC->TGT:- "
                     f"with sources {', '.join(sources)} and targets {', '.join(genes)}"
                 ) from None
+            if (src, tgt) in seen:
+                raise GrnsearchError(
+                    f"link {src}->{tgt} appears more than once in topology {key!r}: give each link once, with one sign"
+                )
+            seen.add((src, tgt))
         return cls(signs, tuple(sources), tuple(genes))
 
     # ---- description --------------------------------------------------------------------

@@ -33,3 +33,23 @@ def prepare_output_dir(out: str | Path | None, default_name: str, overwrite: boo
             f"{out}: cannot write there ({err.strerror}); choose a writable directory", parameter="out"
         ) from None
     return out
+
+
+def check_output_path(out: str | Path) -> Path:
+    """``out`` as a place a command can create its directory: not an existing file, and under a
+    directory (its nearest existing parent) where files can be made (probed with a temporary
+    file). GrnsearchError naming ``out``."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise GrnsearchError(f"{out} exists and is not a directory; choose another path", parameter="out")
+    parent = next((p for p in out.absolute().parents if p.exists()), Path("/"))
+    if not parent.is_dir():
+        raise GrnsearchError(f"{out}: {parent} is a file; choose another path", parameter="out")
+    try:
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as err:
+        raise GrnsearchError(
+            f"{out}: cannot write in {parent} ({err.strerror}); choose a writable directory", parameter="out"
+        ) from None
+    return out

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from grnsearch._jax import concatenate, take
-from grnsearch.config import TrainConfig
+from grnsearch.config import MAX_SEEDS, TrainConfig, check_positive_int, check_seed
 from grnsearch.dynamics.neural import GeneNetworkModel
 from grnsearch.dynamics.simulate import simulate
 from grnsearch.errors import GrnsearchError
@@ -136,16 +136,19 @@ def concat_ensembles(parts: Sequence[Ensemble]) -> Ensemble:
 
 
 def resolve_seeds(seeds: int | Sequence[int], seed: int) -> list[int]:
-    """Seeds ``seed .. seed + seeds - 1`` for a count, or the given distinct seeds."""
-    if isinstance(seeds, (int, np.integer)):
-        if seeds <= 0:
-            raise GrnsearchError(f"seeds must be a positive whole number, got {seeds}")
+    """Seeds ``seed .. seed + seeds - 1`` for a count, or the given distinct seeds; every seed
+    must fit a JAX key (:func:`grnsearch.config.check_seed`)."""
+    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
+        check_positive_int(int(seeds), "seeds", MAX_SEEDS)
+        check_seed(seed, "seed", count=int(seeds))
         return list(range(seed, seed + int(seeds)))
-    resolved = [int(s) for s in seeds]
+    resolved = [int(s) if isinstance(s, np.integer) else s for s in seeds]
     if not resolved:
-        raise GrnsearchError("no seeds given: pass a positive count or a list of seeds")
+        raise GrnsearchError("no seeds given: pass a positive count or a list of seeds", parameter="seeds")
+    for value in resolved:
+        check_seed(value, "seeds")
     if len(set(resolved)) != len(resolved):
-        raise GrnsearchError(f"seeds must be distinct, got {resolved}")
+        raise GrnsearchError(f"seeds must be distinct, got {resolved}", parameter="seeds")
     return resolved
 
 

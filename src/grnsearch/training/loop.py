@@ -46,6 +46,19 @@ def seed_keys(seed: int) -> tuple[jax.Array, jax.Array, jax.Array]:
     return init_key, data_key, noise_key
 
 
+def _divergence_advice(config: TrainConfig) -> str:
+    """What a user can change after a diverged training: the settings that can blow it up."""
+    changes = []
+    if config.noise > 0:
+        changes.append(f"a smaller `noise` (now {config.noise:g})")
+    if config.init == "normal":
+        changes.append(f"a smaller `init_std` (now {config.init_std:g})")
+    if config.solver == "euler" and config.noise == 0:
+        changes.append("`solver` ode")
+    changes.append("other seeds (`seed`)")
+    return f"try {', '.join(changes[:-1])} or {changes[-1]}" if len(changes) > 1 else f"try {changes[0]}"
+
+
 def _chunk_length(iterations: int, target_chunks: int = 20) -> int:
     """The largest divisor of ``iterations`` no larger than iterations / target_chunks (>= 1), so
     that every chunk has the same length and compiles once."""
@@ -137,5 +150,5 @@ def train_models(
     trained = jax.tree.map(lambda x: jax.device_put(x, jax.devices()[0]), trained)
     if not np.all(np.isfinite(history[:, -1])):
         bad = [s for s, h in zip(seeds, history[:, -1], strict=False) if not np.isfinite(h)]
-        raise GrnsearchError(f"training diverged (non-finite loss) for seeds {bad}; lower the learning rate")
+        raise GrnsearchError(f"training diverged (non-finite loss) for seeds {bad}; {_divergence_advice(config)}")
     return trained, history, time.perf_counter() - start_time

@@ -80,6 +80,12 @@ def compare(rnn_keys: list[str], search: SearchResult) -> Comparison:
     sources, genes = search.sources, search.genes
     all_runs = [Topology.from_key(k, sources, genes) for k in rnn_keys]
     rnn = [t for t in all_runs if t.is_connected()]
+    if all_runs and not rnn:
+        raise GrnsearchError(
+            f"none of the {len(all_runs)} converged runs has a topology in the search space (every input "
+            "regulating a gene, the genes strongly connected), so there is nothing to compare; if the "
+            "`cutoff` removed their links, lower it"
+        )
     rnn_keys = [t.key() for t in rnn]
     hill = search.topologies()
     summary = compare_with_reference(rnn, hill)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from grnsearch.errors import GrnsearchError
 from grnsearch.io.runs import saved_topology
 from grnsearch.network.topology import Topology
 from grnsearch.readout.mutation import analyse
@@ -17,7 +18,10 @@ def run_topology(run_dir: str | Path, trained: TrainedModel, key: str | None = N
     automatic cutoff."""
     task = trained.task
     if key is not None:
-        return Topology.from_key(key, task.sources, task.genes), "the given key"
+        try:
+            return Topology.from_key(key, task.sources, task.genes), "the given key"
+        except GrnsearchError as err:
+            raise GrnsearchError(f"{err} (the run is of task {task.name!r})", parameter="topology") from None
     saved = saved_topology(run_dir, task, trained.seed)
     if saved is not None:
         return saved

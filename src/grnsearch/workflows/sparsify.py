@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from grnsearch.config import Distribution, ReadoutSettings, TrainConfig
-from grnsearch.readout.sparsify import SparsifyPath, SparsifySettings, sparsify_path
+from grnsearch.config import Distribution, ReadoutSettings, TrainConfig, check_seed
+from grnsearch.readout.sparsify import RESTART_STRIDE, SparsifyPath, SparsifySettings, sparsify_path
 from grnsearch.tasks.base import Task
 from grnsearch.training.ensemble import resolve_seeds
 from grnsearch.workflows.distributed import dask_client, run_jobs
@@ -36,6 +36,8 @@ def sparsify(
     readout = readout or ReadoutSettings()
     distribution = distribution or Distribution()
     seed_list = resolve_seeds(seeds, seed)
+    # restart r of a seed trains with seed + r * RESTART_STRIDE, which must fit a key as well
+    check_seed(max(seed_list), "seed", count=(settings.restarts - 1) * RESTART_STRIDE + 1)
     config = (config or task.defaults.replace(iterations=task.sparsify_iterations)).replace(**overrides)
     for link in config.blocked:
         task.check_link(link)

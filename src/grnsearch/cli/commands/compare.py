@@ -7,6 +7,7 @@ from pathlib import Path
 
 from grnsearch.cli import options
 from grnsearch.outputs.compare import default_compare_dir, write_comparison
+from grnsearch.outputs.directories import check_output_path
 from grnsearch.workflows.compare import compare_directories
 
 
@@ -44,7 +45,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     result = compare_directories(args.study_dir, args.search_dir, args.cutoff)
-    out = args.out if args.out is not None else default_compare_dir(args.study_dir, args.search_dir)
+    out = check_output_path(args.out if args.out is not None else default_compare_dir(args.study_dir, args.search_dir))
     write_comparison(result, out, figures=not args.no_figures)
     if not args.quiet:
         outside = f" ({result.runs_outside_space} more outside the search space)" if result.runs_outside_space else ""

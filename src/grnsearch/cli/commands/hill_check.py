@@ -33,7 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="check this topology instead of the run's (e.g. 'I->g1:+ I->g2:+ g2->g1:-')",
     )
     p.add_argument("--n", type=options.hill_exponent, default=2.0, help="Hill exponent (default 2, the paper's)")
-    p.add_argument("--seed", type=options.whole_number, default=0, help="seed of the parameter sampling (default 0)")
+    p.add_argument("--seed", type=options.seed, default=0, help="seed of the parameter sampling (default 0)")
     options.add_quiet_options(p, "skip the figure")
     p.set_defaults(handler=run)
 
@@ -43,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
     trained = load_run(run_dir)
     topology, origin = run_topology(run_dir, trained, args.topology)
     if topology.n_links == 0:
+        if args.topology is not None:
+            raise GrnsearchError("the topology has no links; nothing to convert", parameter="topology")
         raise GrnsearchError(f"{run_dir}: the topology has no links; nothing to convert")
     if not args.quiet:
         options.say(f"grnsearch: Hill model of {topology.key()} (from {origin})")

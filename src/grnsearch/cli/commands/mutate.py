@@ -7,7 +7,7 @@ from pathlib import Path
 
 from grnsearch.cli import options
 from grnsearch.config import MODES
-from grnsearch.io.runs import load_run
+from grnsearch.io.runs import load_runs
 from grnsearch.outputs.mutate import write_mutation_outputs
 from grnsearch.readout.mutation import analyse
 
@@ -42,7 +42,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     run_dirs = [Path(d) for d in args.run_dirs]
-    models = [load_run(d) for d in run_dirs]
+    models = load_runs(run_dirs)
     report = analyse(models, lam=args.lam, mode=args.mode, cutoff=args.cutoff)
     write_mutation_outputs(
         run_dirs, models, report, figures=not args.no_figures, progress=options.show_progress(args.quiet)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from grnsearch import tasks
 from grnsearch.cli import options
+from grnsearch.config import MAX_SAMPLES
 from grnsearch.errors import GrnsearchError
 from grnsearch.hillsearch.space import DEFAULT_SAMPLES, task_screen
 from grnsearch.outputs.directories import default_out
@@ -27,11 +28,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("task", metavar="TASK", help="task with a Hill-search criterion (oscillation)")
     p.add_argument(
         "--samples",
-        type=options.positive_int,
+        type=options.count_up_to(MAX_SAMPLES),
         default=DEFAULT_SAMPLES,
         help="random parameter sets per topology (default 160000, the paper's)",
     )
-    p.add_argument("--seed", type=options.whole_number, default=0, help="random seed of the parameter sets (default 0)")
+    p.add_argument("--seed", type=options.seed, default=0, help="random seed of the parameter sets (default 0)")
     p.add_argument(
         "--resume", action="store_true", help="continue the interrupted search in --out DIR (same settings required)"
     )

@@ -22,7 +22,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "DIR/seed-<k>/path.csv and a figure per seed.",
     )
     options.add_task_options(p, 5, "paths", "training iterations per step (default: the task's sparsification setting)")
-    p.add_argument("--block", nargs="+", default=[], metavar="SRC->TGT", help="links excluded from the start")
+    p.add_argument(
+        "--block", nargs="+", action="extend", default=[], metavar="SRC->TGT", help="links excluded from the start"
+    )
     p.add_argument("--protect-inputs", action="store_true", help="never delete links from inputs")
     p.add_argument(
         "--tries",
@@ -56,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
     settings = SparsifySettings(protect_inputs=args.protect_inputs, tries=args.tries, restarts=args.restarts)
     readout = ReadoutSettings(lam=args.lam)
     distribution = options.distribution(args)
+    options.check_seeds(args, args.restarts)
     out = prepare_output_dir(args.out, f"{args.task}-sparsify", args.overwrite)
     progress = options.show_progress(args.quiet)
     if not args.quiet:

@@ -28,7 +28,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default="auto",
         help="|strength| at or below which a link is absent, or 'auto' (default)",
     )
-    p.add_argument("--noise", type=float, default=None, help="std of noise on f while training (default: the task's)")
+    p.add_argument(
+        "--noise", type=options.noise, default=None, help="std of noise on f while training (default: the task's)"
+    )
     options.add_distribution_options(p, "training")
     options.add_output_options(p, "runs/TASK-study-<time>")
     p.set_defaults(handler=run)
@@ -38,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     task = tasks.get(args.task)
     config = task.defaults.replace(noise=args.noise, **options.model_options(args))
     distribution = options.distribution(args)
+    options.check_seeds(args)
     out = prepare_output_dir(args.out, f"{args.task}-study", args.overwrite)
     progress = options.show_progress(args.quiet)
     if not args.quiet:

@@ -19,10 +19,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Train one model per seed on TASK; writes DIR/seed-<k>/ and DIR/summary.csv.",
     )
     options.add_task_options(p, 8, "models", "training iterations (default: the task's)")
-    p.add_argument("--block", nargs="+", default=[], metavar="SRC->TGT", help="links held at zero while training")
+    p.add_argument(
+        "--block", nargs="+", action="extend", default=[], metavar="SRC->TGT", help="links held at zero while training"
+    )
     p.add_argument("--solver", choices=SOLVERS, default=None, help="euler (paper) or ode (adaptive Diffrax solver)")
     p.add_argument(
-        "--noise", type=float, default=None, help="std of Gaussian noise on f while training (default: the task's)"
+        "--noise",
+        type=options.noise,
+        default=None,
+        help="std of Gaussian noise on f while training (default: the task's)",
     )
     options.add_output_options(p, "runs/TASK-<time>")
     p.set_defaults(handler=run)
@@ -32,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     task = tasks.get(args.task)
     blocked = options.blocked_links(task, args.block)
     config = task.defaults.replace(solver=args.solver, blocked=blocked, noise=args.noise, **options.model_options(args))
+    options.check_seeds(args)
     out = prepare_output_dir(args.out, args.task, args.overwrite)
     progress = options.show_progress(args.quiet)
     if not args.quiet:
