@@ -7,7 +7,10 @@ built under a hidden temporary name and moved into place whole.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
+import secrets
 import shutil
 import sys
 import tempfile
@@ -17,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from grnsearch.errors import GrnsearchError
 
 DEPENDENCIES = (
     "jax",
@@ -50,45 +55,174 @@ def versions() -> dict[str, str]:
     return found
 
 
-@contextlib.contextmanager
-def atomic_directory(target: Path) -> Iterator[Path]:
-    """Yield a temporary directory beside ``target``; on success it replaces ``target``, on any
-    error (or interruption) it is removed and ``target`` is left as it was."""
+MARKER = ".grnsearch.json"
+_STAGED = re.compile(r"^\.(?P<name>.+)\.grnsearch-(?P<pid>\d+)-[A-Za-z0-9_-]+\.(?P<role>partial|old)$")
+_LEGACY = re.compile(r"^\.(staging-.+|.+\.partial)$")  # written by grnsearch before pids were recorded
+
+
+def _tag() -> str:
+    """``grnsearch-<pid>-<random>``: names staging entries so that a later run can tell whether
+    the process that made them is still alive."""
+    return f"grnsearch-{os.getpid()}-{secrets.token_hex(4)}"
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def _stale(entry: Path) -> re.Match | None | bool:
+    """The name's match when ``entry`` is staging left by a dead process, True for staging of
+    an earlier grnsearch version, None otherwise."""
+    found = _STAGED.match(entry.name)
+    if found:
+        return found if not _alive(int(found["pid"])) else None
+    return True if _LEGACY.match(entry.name) else None
+
+
+def clean_stale(directory: Path) -> None:
+    """Remove the staging entries in ``directory`` whose process is gone (``.NAME.grnsearch-PID-
+    ....partial``, and ``.staging-*``/``.NAME.*.partial`` of earlier versions); a directory moved
+    aside for ``overwrite`` (``.NAME.grnsearch-PID-....old``) is put back if nothing replaced it."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return
+    for entry in directory.iterdir():
+        found = _stale(entry)
+        if found is None:
+            continue
+        if found is not True and found["role"] == "old" and not (directory / found["name"]).exists():
+            with contextlib.suppress(OSError):
+                os.replace(entry, directory / found["name"])
+                continue
+        _remove(entry)
+
+
+def _is_empty(directory: Path) -> bool:
+    """True when ``directory`` holds nothing but staging left by dead processes."""
+    return all(_stale(entry) is not None for entry in directory.iterdir())
+
+
+def read_marker(directory: Path) -> dict[str, Any] | None:
+    """The ownership marker grnsearch writes in every output directory, or None."""
+    try:
+        found = json.loads((Path(directory) / MARKER).read_text())
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) and isinstance(found.get("kind"), str) else None
+
+
+def _refusal(target: Path, kind: str) -> str | None:
+    """Why grnsearch must not replace ``target`` with a ``kind`` output, or None."""
+    resolved, cwd, home = target.resolve(), Path.cwd().resolve(), Path.home().resolve()
+    if resolved == cwd or resolved in cwd.parents:
+        return "is the current directory or holds it"
+    if resolved == home or resolved in home.parents:
+        return "is a home directory or holds one"
+    marker = read_marker(target)
+    if marker is None:
+        return f"has no {MARKER}, so grnsearch did not write it"
+    if marker["kind"] != kind:
+        return f"holds grnsearch {marker['kind']} output, not {kind} output"
+    return None
+
+
+def check_output_target(target: str | Path, kind: str, overwrite: bool, *, parameter: str | None = "out") -> Path:
+    """Check, before any work, that a ``kind`` output may be written at ``target``: it does not
+    exist, is an empty directory (stale staging aside), or, with ``overwrite``, is a directory
+    that grnsearch wrote for the same kind of output (its marker file says so) and is not the
+    current directory, a home directory or an ancestor of either. Stale staging beside and
+    inside ``target`` is cleaned up. GrnsearchError naming ``parameter`` otherwise."""
     target = Path(target)
+    clean_stale(target.parent)
+    if target.is_symlink() or target.exists() and not target.is_dir():
+        raise GrnsearchError(f"{target} exists and is not a directory; choose another path", parameter=parameter)
+    if target.is_dir():
+        clean_stale(target)
+        if not _is_empty(target):
+            if not overwrite:
+                raise GrnsearchError(
+                    f"{target} exists and is not empty; choose a new path, or pass `overwrite` to replace "
+                    "the whole directory",
+                    parameter=parameter,
+                )
+            why = _refusal(target, kind)
+            if why is not None:
+                raise GrnsearchError(
+                    f"{target} {why}; grnsearch replaces only its own output directories of the same "
+                    "kind, even with `overwrite`: choose another path, or move it away yourself",
+                    parameter=parameter,
+                )
+    existing = next(p for p in (target, *target.parents) if p.exists() or p == Path(p.anchor))
+    if not (existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)):
+        raise GrnsearchError(f"{target}: cannot write there; choose a writable directory", parameter=parameter)
+    return target
+
+
+@contextlib.contextmanager
+def output_directory(
+    target: str | Path, kind: str, *, overwrite: bool = False, parameter: str | None = "out"
+) -> Iterator[Path]:
+    """Yield a hidden directory beside ``target`` to build a ``kind`` output in; on success its
+    marker is written and it takes ``target``'s place whole (:func:`check_output_target` says
+    when that is allowed; with ``overwrite`` the old directory is moved aside and removed only
+    once the new one is in place). On any error or interruption the new one is removed and
+    ``target`` is left as it was."""
+    target = check_output_target(target, kind, overwrite, parameter=parameter)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
-    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; give it the usual mode
+    tmp = target.parent / f".{target.name}.{_tag()}.partial"
+    tmp.mkdir()
     try:
         yield tmp
-        if target.exists():
+        marker = {"written_by": "grnsearch", "kind": kind, "version": versions().get("grnsearch", "")}
+        write_atomic(tmp / MARKER, json.dumps(marker, indent=2))
+        _commit(tmp, check_output_target(target, kind, overwrite, parameter=parameter))
+    finally:
+        _remove(tmp)
+
+
+def _commit(tmp: Path, target: Path) -> None:
+    """Move the finished directory ``tmp`` to ``target`` (checked by check_output_target)."""
+    if target.is_dir() and _is_empty(target):
+        if target.resolve() not in (Path.cwd().resolve(), *Path.cwd().resolve().parents):
             shutil.rmtree(target)
+        else:  # the working directory itself: move the entries in, the marker last
+            for entry in sorted(tmp.iterdir(), key=lambda e: e.name == MARKER):
+                os.replace(entry, target / entry.name)
+            return
+    if not target.exists():
+        os.replace(tmp, target)
+        return
+    aside = target.parent / f".{target.name}.{_tag()}.old"
+    os.replace(target, aside)
+    try:
         os.replace(tmp, target)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        os.replace(aside, target)
         raise
-
-
-@contextlib.contextmanager
-def staged_entries(out_dir: Path) -> Iterator[Path]:
-    """Yield a hidden staging directory inside ``out_dir``; on success every entry written into
-    it is moved into ``out_dir`` (replacing entries of the same name), on any error or
-    interruption the staging directory is removed and ``out_dir`` keeps only what it had."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".staging-", dir=out_dir) as staging:
-        yield Path(staging)
-        for entry in sorted(Path(staging).iterdir()):
-            target = out_dir / entry.name
-            if target.is_dir():
-                shutil.rmtree(target)
-            os.replace(entry, target)
+    _remove(aside)
 
 
 def write_atomic(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` through a temporary file and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_tag()}-", suffix=".partial", dir=path.parent)
     try:
         with os.fdopen(fd, "w") as fh:
             fh.write(text)

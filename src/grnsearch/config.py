@@ -4,6 +4,7 @@ one place (``validate``) so that public entry points can reject bad settings bef
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,13 @@ SOLVERS: tuple[str, ...] = ("euler", "ode")
 OPTIMIZERS: tuple[str, ...] = ("rmsprop", "adam")
 INITS: tuple[str, ...] = ("glorot", "normal")
 MODES: tuple[str, ...] = ("trajectory", "derivative")
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def check_positive_int(value: Any, parameter: str) -> None:
@@ -154,6 +162,13 @@ class Distribution:
             raise GrnsearchError("give either workers or scheduler, not both", parameter="workers")
         if self.workers is not None:
             check_positive_int(self.workers, "workers")
+            cores = available_cores()
+            if self.workers > cores:
+                raise GrnsearchError(
+                    f"{self.workers} local worker processes on a machine with {cores} usable core(s); use at "
+                    f"most {cores}, or give the `scheduler` of a cluster that has more",
+                    parameter="workers",
+                )
 
     @property
     def in_process(self) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from grnsearch._files import staged_entries, write_atomic
+from grnsearch._files import output_directory, write_atomic
 from grnsearch.io.tables import ensemble_strength_table
 from grnsearch.outputs.runs import save_run
 from grnsearch.plots.network import plot_topology_gallery
@@ -20,13 +20,14 @@ from grnsearch.workflows.study import StudyResult
 
 
 def write_study_outputs(
-    result: StudyResult, out_dir: str | Path, *, figures: bool = True, progress: bool = False
+    result: StudyResult, out_dir: str | Path, *, figures: bool = True, progress: bool = False, overwrite: bool = False
 ) -> Path:
-    """Write the study's directory (module docstring); returns its path."""
+    """Write the study's directory (module docstring), whole; an existing non-empty ``out_dir``
+    is replaced only with ``overwrite`` and only if grnsearch wrote it as a study."""
     out_dir = Path(out_dir)
     task = result.task
     table = result.topology_table()
-    with staged_entries(out_dir) as staging:
+    with output_directory(out_dir, "study", overwrite=overwrite, parameter="out_dir") as staging:
         for trained in tqdm(
             result.ensemble, total=len(result.ensemble), disable=not progress, desc="writing runs", unit="run"
         ):
@@ -42,13 +43,13 @@ def write_study_outputs(
             )
             if result.scan is not None:
                 plot_cutoff_scan(result.scan, staging / "cutoff_scan")
-    if result.scan is not None:
-        write_atomic(out_dir / "cutoff_scan.csv", result.scan.to_frame().to_csv(index=False))
-    strengths = ensemble_strength_table(
-        result.ensemble.seeds, result.converged, result.strengths, task.sources, task.genes
-    )
-    write_atomic(out_dir / "strengths.csv", strengths.to_csv(index=False))
-    write_atomic(out_dir / "topologies.csv", table.to_csv(index=False))
-    write_atomic(out_dir / "summary.json", json.dumps(result.summary(), indent=2))
-    write_atomic(out_dir / "study.csv", result.table().to_csv(index=False))
+        if result.scan is not None:
+            write_atomic(staging / "cutoff_scan.csv", result.scan.to_frame().to_csv(index=False))
+        strengths = ensemble_strength_table(
+            result.ensemble.seeds, result.converged, result.strengths, task.sources, task.genes
+        )
+        write_atomic(staging / "strengths.csv", strengths.to_csv(index=False))
+        write_atomic(staging / "topologies.csv", table.to_csv(index=False))
+        write_atomic(staging / "summary.json", json.dumps(result.summary(), indent=2))
+        write_atomic(staging / "study.csv", result.table().to_csv(index=False))
     return out_dir

@@ -10,8 +10,10 @@ caller writes every file and the same jobs give the same output wherever they ru
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -57,7 +59,24 @@ def dask_client(distribution: Distribution, *, split_cores: bool = False) -> Ite
         ) as cluster,
         Client(cluster) as client,
     ):
+        client.run(_exit_without_teardown)
         yield client
+
+
+def _exit_without_teardown() -> None:
+    """Run in each local worker process: once Dask has closed the worker, end the process
+    without the interpreter's teardown. Freeing jax's XLA client and compiled programs takes
+    seconds on a busy machine, longer than the 4 s the nanny waits before it kills the worker,
+    and the kill is what printed warnings and tracebacks after a successful search."""
+
+    def finish() -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+    # registered after Dask's own exit handlers, so it runs before them; by the time the
+    # interpreter exits Dask has closed the worker and they have nothing left to do
+    atexit.register(finish)
 
 
 def _worker_environment(workers: int) -> dict[str, str]:

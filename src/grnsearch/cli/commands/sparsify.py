@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     settings = SparsifySettings(protect_inputs=args.protect_inputs, tries=args.tries, restarts=args.restarts)
     readout = ReadoutSettings(lam=args.lam)
     distribution = options.distribution(args)
-    out = prepare_output_dir(args.out, f"{args.task}-sparsify", args.overwrite)
+    out = prepare_output_dir(args.out, f"{args.task}-sparsify", args.overwrite, "sparsify")
     progress = options.show_progress(args.quiet)
     if not args.quiet:
         options.say(
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         distribution=distribution,
         progress=progress,
     )
-    write_sparsify_outputs(paths, out, figures=not args.no_figures, progress=progress)
+    write_sparsify_outputs(paths, out, figures=not args.no_figures, progress=progress, overwrite=args.overwrite)
     if not args.quiet:
         for path in paths:
             last = path.last_success
