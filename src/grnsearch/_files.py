@@ -7,6 +7,7 @@ built under a hidden temporary name and moved into place whole.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -152,6 +153,7 @@ def check_output_target(target: str | Path, kind: str, overwrite: bool, *, param
     clean_stale(target.parent)
     if target.is_symlink() or target.exists() and not target.is_dir():
         raise GrnsearchError(f"{target} exists and is not a directory; choose another path", parameter=parameter)
+    probe = target
     if target.is_dir():
         clean_stale(target)
         if not _is_empty(target):
@@ -168,7 +170,8 @@ def check_output_target(target: str | Path, kind: str, overwrite: bool, *, param
                     "kind, even with `overwrite`: choose another path, or move it away yourself",
                     parameter=parameter,
                 )
-    existing = next(p for p in (target, *target.parents) if p.exists() or p == Path(p.anchor))
+            probe = target.parent  # the new directory is built beside the old one
+    existing = next(p for p in (probe, *probe.parents) if p.exists() or p == Path(p.anchor))
     if not (existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)):
         raise GrnsearchError(f"{target}: cannot write there; choose a writable directory", parameter=parameter)
     return target
@@ -178,33 +181,53 @@ def check_output_target(target: str | Path, kind: str, overwrite: bool, *, param
 def output_directory(
     target: str | Path, kind: str, *, overwrite: bool = False, parameter: str | None = "out"
 ) -> Iterator[Path]:
-    """Yield a hidden directory beside ``target`` to build a ``kind`` output in; on success its
-    marker is written and it takes ``target``'s place whole (:func:`check_output_target` says
-    when that is allowed; with ``overwrite`` the old directory is moved aside and removed only
-    once the new one is in place). On any error or interruption the new one is removed and
-    ``target`` is left as it was."""
+    """Yield a hidden staging directory to build a ``kind`` output in; on success its marker is
+    written last and it becomes ``target`` (:func:`check_output_target` says when that is
+    allowed). A new ``target`` appears whole, by one rename; an existing empty one (the working
+    directory, say) is staged inside and receives the entries, the marker last; with
+    ``overwrite`` the old directory is moved aside, the new one moved in, and the old one removed
+    only then (put back if the move fails). On any error or interruption the staging directory
+    is removed and ``target`` is left as it was."""
     target = check_output_target(target, kind, overwrite, parameter=parameter)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.{_tag()}.partial"
+    in_place = target.is_dir() and _is_empty(target)
+    home = target if in_place else target.parent
+    home.mkdir(parents=True, exist_ok=True)
+    tmp = home / f".{target.resolve().name or 'output'}.{_tag()}.partial"
     tmp.mkdir()
     try:
         yield tmp
-        marker = {"written_by": "grnsearch", "kind": kind, "version": versions().get("grnsearch", "")}
+        marker = {"written_by": "grnsearch", "kind": kind, "version": _version()}
         write_atomic(tmp / MARKER, json.dumps(marker, indent=2))
-        _commit(tmp, check_output_target(target, kind, overwrite, parameter=parameter))
+        if in_place:
+            _fill(tmp, target, parameter)
+        else:
+            _commit(tmp, check_output_target(target, kind, overwrite, parameter=parameter))
     finally:
         _remove(tmp)
 
 
+@functools.cache
+def _version() -> str:
+    try:
+        return metadata.version("grnsearch")
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _fill(tmp: Path, target: Path, parameter: str | None) -> None:
+    """Move the entries of ``tmp`` into the empty directory ``target``, the marker last."""
+    entries = sorted(tmp.iterdir(), key=lambda e: e.name == MARKER)
+    taken = [e.name for e in entries if (target / e.name).exists()]
+    if taken:
+        raise GrnsearchError(
+            f"{target}: {taken[0]} appeared while this command ran; nothing written", parameter=parameter
+        )
+    for entry in entries:
+        os.replace(entry, target / entry.name)
+
+
 def _commit(tmp: Path, target: Path) -> None:
     """Move the finished directory ``tmp`` to ``target`` (checked by check_output_target)."""
-    if target.is_dir() and _is_empty(target):
-        if target.resolve() not in (Path.cwd().resolve(), *Path.cwd().resolve().parents):
-            shutil.rmtree(target)
-        else:  # the working directory itself: move the entries in, the marker last
-            for entry in sorted(tmp.iterdir(), key=lambda e: e.name == MARKER):
-                os.replace(entry, target / entry.name)
-            return
     if not target.exists():
         os.replace(tmp, target)
         return

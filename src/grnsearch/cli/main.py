@@ -30,7 +30,7 @@ EXIT_USAGE = 2
 EXIT_CRASH = 70  # EX_SOFTWARE of sysexits.h
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
 EXIT_TERMINATED = 143  # 128 + SIGTERM
-NOTHING_KEPT = "nothing was written; run the same command again"
+NOTHING_KEPT = "output directories appear only once complete; run the same command again"
 
 
 class Terminated(KeyboardInterrupt):
