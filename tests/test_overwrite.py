@@ -12,6 +12,7 @@ import pytest
 from grnsearch import _files
 from grnsearch._files import MARKER, check_output_target, clean_stale, output_directory, read_marker
 from grnsearch.errors import GrnsearchError
+from grnsearch.outputs.mutate import check_mutation_targets
 
 
 def _write(target: Path, kind: str, files: dict[str, str], **kwargs) -> Path:
@@ -135,3 +136,18 @@ def test_an_unwritable_place_is_refused_before_any_work(tmp_path):
     with pytest.raises(GrnsearchError, match="cannot write there"):
         check_output_target(blocker / "sub", "train", overwrite=False)
     assert not (tmp_path / "sub").exists()
+
+
+def test_mutate_never_replaces_a_study_table_and_an_earlier_read_out_only_with_overwrite(tmp_path):
+    study = _write(tmp_path / "study", "study", {"topologies.csv": "the study's"})
+    runs = [study / "seed-0", study / "seed-1"]
+    for run in runs:
+        run.mkdir()
+    for overwrite in (False, True):
+        with pytest.raises(GrnsearchError, match="study output's own table"):
+            check_mutation_targets(runs, overwrite)
+    check_mutation_targets(runs[:1], overwrite=False)  # one run: no table in the parent
+    (runs[0] / "topology.json").write_text("{}")
+    with pytest.raises(GrnsearchError, match="already holds a network read-out .*`overwrite`"):
+        check_mutation_targets(runs[:1], overwrite=False)
+    check_mutation_targets(runs[:1], overwrite=True)

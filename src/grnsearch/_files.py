@@ -1,7 +1,14 @@
-"""Writing files so that nothing half-written ever looks complete, and recording versions.
+"""Writing files so that nothing half-written ever looks complete or replaces what it should not,
+and recording versions.
 
-Files are written to a temporary name beside the target and renamed into place; directories are
-built under a hidden temporary name and moved into place whole.
+Files are written to a temporary name beside the target and renamed into place. Output
+directories are built under a hidden staging name and moved into place whole
+(:func:`output_directory`), with a marker file (``.grnsearch.json``, naming the kind of output)
+that is the ownership test of ``overwrite``: grnsearch replaces only a directory it wrote for the
+same kind of output, and never the working directory, a home directory or an ancestor of either
+(:func:`check_output_target`). Staging names record the writing process's id
+(``.NAME.grnsearch-PID-RANDOM.partial``), so that staging left by a process that is gone is
+removed at the next write there (:func:`clean_stale`) while a concurrent run's is left alone.
 """
 
 from __future__ import annotations
@@ -130,10 +137,14 @@ def read_marker(directory: Path) -> dict[str, Any] | None:
 
 def _refusal(target: Path, kind: str) -> str | None:
     """Why grnsearch must not replace ``target`` with a ``kind`` output, or None."""
-    resolved, cwd, home = target.resolve(), Path.cwd().resolve(), Path.home().resolve()
+    resolved, cwd = target.resolve(), Path.cwd().resolve()
     if resolved == cwd or resolved in cwd.parents:
         return "is the current directory or holds it"
-    if resolved == home or resolved in home.parents:
+    try:
+        home = Path.home().resolve()
+    except RuntimeError:  # no home directory known
+        home = None
+    if home is not None and (resolved == home or resolved in home.parents):
         return "is a home directory or holds one"
     marker = read_marker(target)
     if marker is None:

@@ -36,6 +36,7 @@ FLAGS: dict[str, str] = {
     "samples": "--samples",
     "resume": "--resume",
     "out": "--out",
+    "out_dir": "--out",
     "overwrite": "--overwrite",
     "topology": "--topology",
     "n": "--n",

@@ -8,13 +8,58 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from grnsearch._files import write_atomic
+from grnsearch._files import read_marker, write_atomic
+from grnsearch.errors import GrnsearchError
 from grnsearch.io.network import write_network_exports
 from grnsearch.plots.network import plot_network
 from grnsearch.plots.readout import plot_cutoff_scan, plot_knockouts
 from grnsearch.readout.mutation import LinkReport, knockout_trajectories
 from grnsearch.readout.statistics import topology_table
 from grnsearch.training.ensemble import TrainedModel
+
+# what mutate writes into each run, and into the parent of several runs
+RUN_FILES = (
+    "topology.json",
+    "links.csv",
+    "edges.csv",
+    "network.graphml",
+    "figures/network.png",
+    "figures/knockouts.png",
+)
+PARENT_FILES = ("topologies.csv", "cutoff_scan.csv", "cutoff_scan.png")
+
+
+def _by_parent(run_dirs: Sequence[str | Path]) -> dict[Path, list[int]]:
+    by_parent: dict[Path, list[int]] = {}
+    for k, run_dir in enumerate(run_dirs):
+        by_parent.setdefault(Path(run_dir).resolve().parent, []).append(k)
+    return by_parent
+
+
+def check_mutation_targets(run_dirs: Sequence[str | Path], overwrite: bool) -> None:
+    """Before any work: an earlier read-out in a run, or the tables of one in the parent of
+    several runs, are replaced only with ``overwrite``; a parent's tables that another command
+    wrote (a study's ``topologies.csv`` and cutoff scan) never. GrnsearchError otherwise."""
+    for run_dir in run_dirs:
+        found = [name for name in RUN_FILES if (Path(run_dir) / name).exists()]
+        if found and not overwrite:
+            raise GrnsearchError(
+                f"{run_dir} already holds a network read-out ({found[0]}); pass `overwrite` to replace it"
+            )
+    for parent, members in _by_parent(run_dirs).items():
+        found = [name for name in PARENT_FILES if (parent / name).exists()]
+        if len(members) < 2 or not found:
+            continue
+        kind = (read_marker(parent) or {}).get("kind")
+        if kind not in (None, "train"):
+            raise GrnsearchError(
+                f"{parent / found[0]} is the {kind} output's own table, which mutate never replaces; "
+                f"read out copies of the runs, or the runs one at a time"
+            )
+        if not overwrite:
+            raise GrnsearchError(
+                f"{parent / found[0]} holds an earlier read-out of these runs; pass `overwrite` to replace it"
+            )
 
 
 def write_mutation_outputs(
@@ -24,10 +69,13 @@ def write_mutation_outputs(
     *,
     figures: bool = True,
     progress: bool = False,
+    overwrite: bool = False,
 ) -> list[Path]:
     """Per run: links.csv, edges.csv, network.graphml, topology.json and the figures (network
     diagram, knockout trajectories); per parent directory holding several of the runs,
-    ``topologies.csv`` and, with an automatic cutoff, the cutoff scan (CSV and figure)."""
+    ``topologies.csv`` and, with an automatic cutoff, the cutoff scan (CSV and figure). An
+    earlier read-out is replaced only with ``overwrite`` (:func:`check_mutation_targets`)."""
+    check_mutation_targets(run_dirs, overwrite)
     details = {"lam": report.lam, "mode": report.mode, "cutoff": report.cutoff, "cutoff_rule": report.cutoff_rule}
     topologies = report.topologies
     for k, (run_dir, trained) in enumerate(
@@ -43,10 +91,7 @@ def write_mutation_outputs(
             plot_knockouts(knockouts, trained.task, run_dir / "figures" / "knockouts")
         write_network_exports(run_dir, topologies[k], report.strengths[k], {**details, "seed": trained.seed})
     written = []
-    by_parent: dict[Path, list[int]] = {}
-    for k, run_dir in enumerate(run_dirs):
-        by_parent.setdefault(Path(run_dir).resolve().parent, []).append(k)
-    for parent, members in by_parent.items():
+    for parent, members in _by_parent(run_dirs).items():
         if len(members) < 2:
             continue
         table = topology_table([topologies[k] for k in members])
