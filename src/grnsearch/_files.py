@@ -148,7 +148,7 @@ def _refusal(target: Path, kind: str) -> str | None:
         return "is a home directory or holds one"
     marker = read_marker(target)
     if marker is None:
-        return f"has no {MARKER}, so grnsearch did not write it"
+        return f"has no {MARKER}, so grnsearch did not write it (or a version from before that marker did)"
     if marker["kind"] != kind:
         return f"holds grnsearch {marker['kind']} output, not {kind} output"
     return None
