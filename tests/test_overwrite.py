@@ -6,12 +6,16 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from grnsearch import _files
 from grnsearch._files import MARKER, check_output_target, clean_stale, output_directory, read_marker
 from grnsearch.errors import GrnsearchError
+from grnsearch.network.topology import Topology
+from grnsearch.outputs import mutate as mutate_outputs
 from grnsearch.outputs.mutate import check_mutation_targets
 
 
@@ -151,3 +155,32 @@ def test_mutate_never_replaces_a_study_table_and_an_earlier_read_out_only_with_o
     with pytest.raises(GrnsearchError, match="already holds a network read-out .*`overwrite`"):
         check_mutation_targets(runs[:1], overwrite=False)
     check_mutation_targets(runs[:1], overwrite=True)
+
+
+def test_an_interrupted_read_out_removes_what_it_wrote(tmp_path, monkeypatch):
+    parent = _write(tmp_path / "train", "train", {"summary.csv": "x"})
+    runs = [parent / "seed-0", parent / "seed-1"]
+    for run in runs:
+        run.mkdir()
+    topology = Topology.from_key("I->g1:+ g1->g2:-", ("I", "g1", "g2"), ("g1", "g2"))
+    report = SimpleNamespace(
+        lam=0.9, mode="trajectory", cutoff=0.1, cutoff_rule="given", topologies=[topology] * 2, scan=None,
+        strengths=np.array([[[1.0, 0.0], [0.0, -1.0], [0.0, 0.0]]] * 2),
+    )  # fmt: skip
+    models = [SimpleNamespace(seed=k) for k in range(2)]
+    real = mutate_outputs.write_network_exports
+    calls = []
+
+    def second_is_interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mutate_outputs, "write_network_exports", second_is_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        mutate_outputs.write_mutation_outputs(runs, models, report, figures=False)
+    assert [list(run.iterdir()) for run in runs] == [[], []]  # seed-0's read-out was removed again
+    monkeypatch.setattr(mutate_outputs, "write_network_exports", real)
+    mutate_outputs.write_mutation_outputs(runs, models, report, figures=False)  # no `overwrite` needed
+    assert (runs[1] / "topology.json").is_file() and (parent / "topologies.csv").is_file()

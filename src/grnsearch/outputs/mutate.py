@@ -62,6 +62,17 @@ def check_mutation_targets(run_dirs: Sequence[str | Path], overwrite: bool) -> N
             )
 
 
+def _outputs(run_dirs: Sequence[str | Path]) -> list[Path]:
+    """Every file mutate may write for these runs."""
+    paths = []
+    for run_dir in map(Path, run_dirs):
+        paths += [run_dir / name for name in ("links.csv", "edges.csv", "network.graphml", "topology.json")]
+        paths += [run_dir / "figures" / f"{stem}.{ext}" for stem in ("network", "knockouts") for ext in ("png", "svg")]
+    for parent in _by_parent(run_dirs):
+        paths += [parent / name for name in ("topologies.csv", "cutoff_scan.csv", "cutoff_scan.png", "cutoff_scan.svg")]
+    return paths
+
+
 def write_mutation_outputs(
     run_dirs: Sequence[str | Path],
     models: Sequence[TrainedModel],
@@ -74,8 +85,22 @@ def write_mutation_outputs(
     """Per run: links.csv, edges.csv, network.graphml, topology.json and the figures (network
     diagram, knockout trajectories); per parent directory holding several of the runs,
     ``topologies.csv`` and, with an automatic cutoff, the cutoff scan (CSV and figure). An
-    earlier read-out is replaced only with ``overwrite`` (:func:`check_mutation_targets`)."""
+    earlier read-out is replaced only with ``overwrite`` (:func:`check_mutation_targets`); on an
+    error or interruption the files this call created are removed again, so that the rerun
+    finds the runs as they were."""
     check_mutation_targets(run_dirs, overwrite)
+    created = [path for path in _outputs(run_dirs) if not path.exists()]
+    try:
+        return _write_outputs(run_dirs, models, report, figures, progress)
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _write_outputs(
+    run_dirs: Sequence[str | Path], models: Sequence[TrainedModel], report: LinkReport, figures: bool, progress: bool
+) -> list[Path]:
     details = {"lam": report.lam, "mode": report.mode, "cutoff": report.cutoff, "cutoff_rule": report.cutoff_rule}
     topologies = report.topologies
     for k, (run_dir, trained) in enumerate(
