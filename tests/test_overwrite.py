@@ -113,18 +113,23 @@ def test_staging_of_dead_processes_is_cleaned_and_counts_as_empty(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     dead, alive = _dead_pid(), os.getpid()
-    (tmp_path / f".out.grnsearch-{dead}-ab12.partial").mkdir()
+    (tmp_path / f".out.grnsearch-{dead}-{_files._HOST}-ab12.partial").mkdir()
     (out / ".staging-x1y2").mkdir()  # an earlier version's staging, inside the directory
-    (out / f".summary.csv.grnsearch-{dead}-cd34-q9.partial").write_text("half")
-    (tmp_path / f".other.grnsearch-{alive}-ef56.partial").mkdir()  # a live run's: kept
+    (out / f".summary.csv.grnsearch-{dead}-{_files._HOST}-cd34-q9.partial").write_text("half")
+    (tmp_path / f".other.grnsearch-{alive}-{_files._HOST}-ef56.partial").mkdir()  # a live run's: kept
+    (tmp_path / f".far.grnsearch-{dead}-0badf00d-ef56.partial").mkdir()  # another machine's: kept
     _write(out, "train", {"summary.csv": "x"})  # no `overwrite` needed: only stale staging was there
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "summary.csv"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f".other.grnsearch-{alive}-ef56.partial", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f".far.grnsearch-{dead}-0badf00d-ef56.partial",
+        f".other.grnsearch-{alive}-{_files._HOST}-ef56.partial",
+        "out",
+    ]
 
 
 def test_a_directory_moved_aside_by_a_killed_run_is_put_back(tmp_path):
     dead = _dead_pid()
-    aside = tmp_path / f".out.grnsearch-{dead}-ab12.old"
+    aside = tmp_path / f".out.grnsearch-{dead}-{_files._HOST}-ab12.old"
     aside.mkdir()
     (aside / MARKER).write_text(json.dumps({"kind": "train"}))
     clean_stale(tmp_path)

@@ -7,7 +7,7 @@ directories are built under a hidden staging name and moved into place whole
 that is the ownership test of ``overwrite``: grnsearch replaces only a directory it wrote for the
 same kind of output, and never the working directory, a home directory or an ancestor of either
 (:func:`check_output_target`). Staging names record the writing process's id
-(``.NAME.grnsearch-PID-RANDOM.partial``), so that staging left by a process that is gone is
+(``.NAME.grnsearch-PID-HOST-RANDOM.partial``), so that staging left by a process that is gone is
 removed at the next write there (:func:`clean_stale`) while a concurrent run's is left alone.
 """
 
@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import os
 import re
 import secrets
 import shutil
+import socket
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -64,14 +66,18 @@ def versions() -> dict[str, str]:
 
 
 MARKER = ".grnsearch.json"
-_STAGED = re.compile(r"^\.(?P<name>.+)\.grnsearch-(?P<pid>\d+)-[A-Za-z0-9_-]+\.(?P<role>partial|old)$")
+_STAGED = re.compile(
+    r"^\.(?P<name>.+)\.grnsearch-(?P<pid>\d+)-(?P<host>[0-9a-f]{8})-[A-Za-z0-9_-]+\.(?P<role>partial|old)$"
+)
+# process ids mean something only on their own machine (a shared file system may hold staging of others)
+_HOST = hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]
 _LEGACY = re.compile(r"^\.(staging-.+|.+\.partial)$")  # written by grnsearch before pids were recorded
 
 
 def _tag() -> str:
-    """``grnsearch-<pid>-<random>``: names staging entries so that a later run can tell whether
-    the process that made them is still alive."""
-    return f"grnsearch-{os.getpid()}-{secrets.token_hex(4)}"
+    """``grnsearch-<pid>-<host>-<random>``: names staging entries so that a later run on the same
+    machine can tell whether the process that made them is still alive."""
+    return f"grnsearch-{os.getpid()}-{_HOST}-{secrets.token_hex(4)}"
 
 
 def _alive(pid: int) -> bool:
@@ -95,11 +101,11 @@ def _remove(path: Path) -> None:
 
 
 def _stale(entry: Path) -> re.Match | None | bool:
-    """The name's match when ``entry`` is staging left by a dead process, True for staging of
-    an earlier grnsearch version, None otherwise."""
+    """The name's match when ``entry`` is staging left by a dead process of this machine, True
+    for staging of an earlier grnsearch version, None otherwise."""
     found = _STAGED.match(entry.name)
     if found:
-        return found if not _alive(int(found["pid"])) else None
+        return found if found["host"] == _HOST and not _alive(int(found["pid"])) else None
     return True if _LEGACY.match(entry.name) else None
 
 
