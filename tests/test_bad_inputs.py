@@ -22,7 +22,8 @@ import pandas as pd
 import pytest
 
 from grnsearch import tasks
-from grnsearch.cli.main import build_parser, main
+from grnsearch.cli.main import main
+from grnsearch.cli.parser import build_parser
 from grnsearch.config import MAX_SEED, Distribution, TrainConfig
 from grnsearch.errors import GrnsearchError
 from grnsearch.io.runs import load_run

@@ -11,6 +11,7 @@ import pytest
 
 import grnsearch
 from grnsearch import cli
+from grnsearch._files import MARKER
 from grnsearch.outputs import runs as run_outputs
 
 
@@ -45,7 +46,7 @@ def test_train_writes_run_directories_and_summary(tmp_path, capsys):
         assert manifest["config"]["iterations"] == 40
         assert manifest["versions"]["jax"] != "not installed"
         assert len(pd.read_csv(run / "history.csv")) == 40
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging left behind
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [MARKER]  # no staging left behind
     assert "median" in capsys.readouterr().out
 
 
@@ -94,27 +95,23 @@ def test_unwritable_out_is_reported(tmp_path, capsys):
     assert code == 2
 
 
-def test_non_empty_out_needs_overwrite(tmp_path, capsys):
-    (tmp_path / "keep.txt").write_text("old results")
-    assert run_cli("train", "adaptation", "--iterations", 5, "--seeds", 1, "--out", tmp_path) == 2
+def test_non_empty_out_needs_overwrite_and_overwrite_replaces_the_whole_directory(tmp_path, capsys):
+    out = tmp_path / "out"
+    tiny = ("--iterations", 5, "--no-figures", "--quiet")
+    assert run_cli("train", "adaptation", "--seeds", 2, "--seed", 5, "--out", out, *tiny) == 0
+    assert run_cli("train", "adaptation", "--seeds", 1, "--out", out, *tiny) == 2
     assert "--overwrite" in capsys.readouterr().err
-    assert (
-        run_cli(
-            "train",
-            "adaptation",
-            "--iterations",
-            5,
-            "--seeds",
-            1,
-            "--out",
-            tmp_path,
-            "--overwrite",
-            "--no-figures",
-            "--quiet",
-        )
-        == 0
-    )
-    assert (tmp_path / "seed-0" / "manifest.json").is_file()
+    assert run_cli("train", "adaptation", "--seeds", 1, "--out", out, "--overwrite", *tiny) == 0
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "seed-0", "summary.csv"]  # no seed-5, seed-6 left
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_overwrite_refuses_a_directory_grnsearch_did_not_write(tmp_path, capsys):
+    (tmp_path / "keep.txt").write_text("old results")
+    code = run_cli("train", "adaptation", "--iterations", 5, "--seeds", 1, "--out", tmp_path, "--overwrite")
+    assert code == 2
+    assert f"has no {MARKER}" in capsys.readouterr().err
+    assert (tmp_path / "keep.txt").read_text() == "old results"
 
 
 def test_interrupted_run_leaves_no_seed_directory(tmp_path, monkeypatch):

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from grnsearch import tasks
+from grnsearch._files import MARKER
 from grnsearch.cli import main
 from grnsearch.hillsearch import fit as fit_module
 from grnsearch.hillsearch.fit import fit_hill
@@ -104,7 +105,7 @@ def test_hill_check_cli_writes_sbml_antimony_and_figure(tmp_path, capsys):
     assert code == 0 and "performs the task adaptation on the exact solution" in out
     assert "  euler (method forward Euler, dt 0.1): sensitivity" in out and "  exact (solver Tsit5" in out
     hill = run / "hill"
-    assert sorted(p.name for p in hill.iterdir()) == [
+    assert sorted(p.name for p in hill.iterdir() if p.name != MARKER) == [
         "hill_check.json",
         "hill_check.omex",
         "hill_model.antimony",
@@ -128,18 +129,22 @@ def test_hill_check_cli_writes_sbml_antimony_and_figure(tmp_path, capsys):
     # without --topology: the run's topology.json, here as release 0.1.0 wrote it ("connected")
     old = {"key": "I->g1:+ g1->g2:+", "inputs": ["I"], "genes": ["g1", "g2"], "n_links": 2, "connected": False}
     (run / "topology.json").write_text(json.dumps(old))
-    assert main(["hill-check", str(run), "--no-figures", "--seed", "3", "--quiet"]) == 1
+    assert main(["hill-check", str(run), "--no-figures", "--seed", "3", "--quiet", "--overwrite"]) == 1
     record = json.loads((hill / "hill_check.json").read_text())
     assert record["seed"] == 3 and record["topology_source"] == str(run / "topology.json")
     assert record["topology"] == "I->g1:+ g1->g2:+"
     (run / "topology.json").unlink()
     # a topology the model cannot perform exits 1 and says so
-    assert main(["hill-check", str(run), "--topology", "I->g1:+ g1->g2:+", "--no-figures"]) == 1
+    # an earlier hill/ is kept unless --overwrite
+    before = (hill / "hill_check.json").read_text()
+    assert main(["hill-check", str(run), "--topology", "I->g1:+ g1->g2:+", "--no-figures"]) == 2
+    assert "--overwrite" in capsys.readouterr().err and (hill / "hill_check.json").read_text() == before
+    assert main(["hill-check", str(run), "--topology", "I->g1:+ g1->g2:+", "--no-figures", "--overwrite"]) == 1
     assert "does NOT perform" in capsys.readouterr().out
     # the authors' run-23 loop (g1 -| g2 -> g1): nothing makes g2 in a Hill model without basal rate
-    assert main(["hill-check", str(run), "--topology", "I->g1:+ g1->g2:- g2->g1:+", "--no-figures"]) == 1
+    assert main(["hill-check", str(run), "--topology", "I->g1:+ g1->g2:- g2->g1:+", "--no-figures", "--overwrite"]) == 1
     assert "nothing activates g2" in capsys.readouterr().err
-    assert main(["hill-check", str(run), "--topology", "I->g3:+"]) == 2
+    assert main(["hill-check", str(run), "--topology", "I->g3:+", "--overwrite"]) == 2
     assert "cannot read link" in capsys.readouterr().err
 
 
@@ -171,7 +176,7 @@ def test_compare_counts_and_probability_mass(tmp_path):
     assert set(link_columns(OSC)) <= set(search.table.columns)
 
 
-def test_compare_cli_on_directories(tmp_path, capsys):
+def test_compare_cli_on_directories(tmp_path, capsys, monkeypatch):
     study = tmp_path / "study"
     study.mkdir()
     pd.DataFrame(
@@ -189,9 +194,9 @@ def test_compare_cli_on_directories(tmp_path, capsys):
     saved = json.loads((study / "compare" / "compare.json").read_text())
     assert saved["both"] == 1 and saved["hill_only"] == 1 and saved["runs"] == 2
     assert (study / "compare" / "rnn_vs_hill.png").is_file()
-    assert main(["compare", str(study), str(tmp_path / "nothing")]) == 2
+    assert main(["compare", str(study), str(tmp_path / "nothing"), "--overwrite"]) == 2
     assert "not a finished search" in capsys.readouterr().err
-    assert main(["compare", str(study), str(search_dir), "--cutoff", "5e-4"]) == 2
+    assert main(["compare", str(study), str(search_dir), "--cutoff", "5e-4", "--overwrite"]) == 2
     assert "no strengths.csv" in capsys.readouterr().err
 
     # strengths of ROBUST whose g1->g1 is weak: cut again at 5e-4 the runs lose that link
@@ -234,3 +239,14 @@ def test_compare_cli_on_directories(tmp_path, capsys):
     assert "3 converged runs" in capsys.readouterr().out
     saved = json.loads((search_dir / "compare-authors" / "compare.json").read_text())
     assert saved["runs"] == 3 and saved["direct_probability"] == 1.0
+
+    # an earlier comparison is replaced only with --overwrite; a study, `.` or a foreign directory never
+    assert main(["compare", str(study), str(search_dir), "--quiet"]) == 2
+    assert "--overwrite" in capsys.readouterr().err
+    assert main(["compare", str(study), str(search_dir), "--quiet", "--overwrite"]) == 0
+    kept = sorted(p.name for p in study.iterdir())
+    assert main(["compare", str(study), str(search_dir), "--out", str(study), "--overwrite"]) == 2
+    assert "grnsearch did not write it" in capsys.readouterr().err and sorted(p.name for p in study.iterdir()) == kept
+    monkeypatch.chdir(study)
+    assert main(["compare", str(study), str(search_dir), "--out", ".", "--overwrite"]) == 2
+    assert "is the current directory" in capsys.readouterr().err and sorted(p.name for p in study.iterdir()) == kept

@@ -126,6 +126,12 @@ def test_mutate_cli_writes_exports(tmp_path, capsys):
         k: record[k] for k in ("lam", "mode", "cutoff", "cutoff_rule")
     }
     assert (out / "cutoff_scan.csv").is_file() and (out / "cutoff_scan.png").is_file()
+    # a second read-out replaces the first only with --overwrite
+    before = (run / "topology.json").read_text()
+    assert cli.main(["mutate", *runs, "--lam", "0.9", "--no-figures"]) == 2
+    assert "--overwrite" in capsys.readouterr().err and (run / "topology.json").read_text() == before
+    assert cli.main(["mutate", *runs, "--lam", "0.9", "--no-figures", "--overwrite", "--quiet"]) == 0
+    assert json.loads((run / "topology.json").read_text())["lam"] == 0.9
 
 
 def test_mutate_cli_rejects_non_runs(tmp_path, capsys):

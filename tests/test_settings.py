@@ -6,7 +6,7 @@ import pytest
 import grnsearch
 from grnsearch import cli
 from grnsearch.cli.options import FLAGS
-from grnsearch.config import Distribution, ReadoutSettings, TrainConfig
+from grnsearch.config import Distribution, ReadoutSettings, TrainConfig, available_cores
 from grnsearch.errors import GrnsearchError
 from grnsearch.readout.sparsify import SparsifySettings
 from grnsearch.workflows import run_search, run_study, sparsify
@@ -31,6 +31,7 @@ def no_training(monkeypatch):
         (lambda: ReadoutSettings(cutoff=-1.0), "cutoff"),
         (lambda: Distribution(workers=0), "workers"),
         (lambda: Distribution(workers=2, scheduler="tcp://127.0.0.1:1"), "workers"),
+        (lambda: Distribution(workers=1000), "workers"),
         (lambda: SparsifySettings(restarts=0), "restarts"),
         (lambda: SparsifySettings(tries=-1), "tries"),
         (lambda: SparsifySettings(max_steps=0), "max_steps"),
@@ -93,3 +94,11 @@ def test_every_flag_in_the_map_exists():
         for option in a.option_strings
     }
     assert {f for f in FLAGS.values() if f.startswith("--")} <= flags
+
+
+def test_more_local_workers_than_cores_is_refused_before_any_work(tmp_path, capsys):
+    too_many = available_cores() + 1
+    assert cli.main(["search", "oscillation", "--workers", str(too_many), "--out", str(tmp_path / "s")]) == 2
+    assert f"--workers: {too_many} local worker processes" in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()
+    Distribution(scheduler="tcp://127.0.0.1:1")  # a remote cluster is not limited by this machine

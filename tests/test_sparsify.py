@@ -6,6 +6,7 @@ import pytest
 
 import grnsearch
 from grnsearch import cli
+from grnsearch._files import MARKER
 from grnsearch.config import Distribution
 from grnsearch.errors import GrnsearchError
 from grnsearch.readout.sparsify import SparsifySettings, deletable_links, sparsify_path
@@ -131,7 +132,7 @@ def test_cli_sparsify_writes_figures(tmp_path):
     )
     assert (tmp_path / "seed-0" / "path.png").is_file()
     assert (tmp_path / "seed-0" / "step-1" / "figures" / "network.svg").is_file()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [MARKER]
 
 
 def test_bad_distribution_options(tmp_path, capsys, adaptation_task):

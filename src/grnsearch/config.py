@@ -28,6 +28,13 @@ MAX_SEEDS = 1_000_000
 MAX_SAMPLES = 1_000_000_000
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def check_positive_int(value: Any, parameter: str, maximum: int | None = None) -> None:
     """GrnsearchError naming ``parameter`` unless ``value`` is a whole number above zero (and at
     most ``maximum``)."""
@@ -187,7 +194,6 @@ class ReadoutSettings:
             raise GrnsearchError(f"{self.cutoff!r}: give a non-negative number or 'auto'", parameter="cutoff")
 
 
-MAX_WORKERS_PER_CORE = 4  # more local processes than this only thrash the machine
 _HOST = r"(\[[0-9a-fA-F:.]+\]|[^\s/:\[\]]+)"
 _SCHEDULER = re.compile(rf"(tcp|tls|inproc|ucx|ws|wss)://{_HOST}(:\d{{1,5}})?/?|{_HOST}:\d{{1,5}}")
 
@@ -209,11 +215,11 @@ class Distribution:
             raise GrnsearchError("give either workers or scheduler, not both", parameter="workers")
         if self.workers is not None:
             check_positive_int(self.workers, "workers")
-            cores = os.cpu_count() or 1
-            if self.workers > max(MAX_WORKERS_PER_CORE * cores, 1):
+            cores = available_cores()
+            if self.workers > cores:
                 raise GrnsearchError(
-                    f"{self.workers} local worker processes on a machine with {cores} cores: use at most "
-                    f"{MAX_WORKERS_PER_CORE * cores}, or `scheduler` to run on a cluster",
+                    f"{self.workers} local worker processes on a machine with {cores} usable core(s); use at "
+                    f"most {cores}, or give the `scheduler` of a cluster that has more",
                     parameter="workers",
                 )
         if self.scheduler is not None and not _SCHEDULER.fullmatch(str(self.scheduler)):

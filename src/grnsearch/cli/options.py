@@ -49,6 +49,7 @@ FLAGS: dict[str, str] = {
     "samples": "--samples",
     "resume": "--resume",
     "out": "--out",
+    "out_dir": "--out",
     "overwrite": "--overwrite",
     "topology": "--topology",
     "n": "--n",
@@ -199,8 +200,13 @@ def distribution(args: argparse.Namespace) -> Distribution:
 def add_output_options(p: argparse.ArgumentParser, default_dir: str) -> None:
     """--out, --overwrite, --no-figures and --quiet."""
     p.add_argument("--out", type=Path, default=None, help=f"output directory (default {default_dir})")
-    p.add_argument("--overwrite", action="store_true", help="allow a non-empty --out and replace its runs")
+    add_overwrite_option(p, "replace an existing --out, whole (only a directory grnsearch wrote for this command)")
     add_quiet_options(p)
+
+
+def add_overwrite_option(p: argparse.ArgumentParser, what: str) -> None:
+    """--overwrite."""
+    p.add_argument("--overwrite", action="store_true", help=what)
 
 
 def add_quiet_options(p: argparse.ArgumentParser, figures: str = "skip figures") -> None:

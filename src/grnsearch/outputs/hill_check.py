@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from grnsearch._files import atomic_directory, write_atomic
+from grnsearch._files import output_directory, write_atomic
 from grnsearch.dynamics.hill import HillModel
 from grnsearch.dynamics.reference import REFERENCE_ATOL, REFERENCE_RTOL, exact_trajectories
 from grnsearch.hillsearch.fit import HillFit, comparison_panels
@@ -33,6 +33,11 @@ from grnsearch.training.ensemble import TrainedModel
 
 ARCHIVE_FILE = "hill_check.omex"
 TRAJECTORIES_FILE = "hill_trajectories.csv"
+
+
+def hill_dir(run_dir: str | Path) -> Path:
+    """Where hill-check writes: ``run_dir/hill``."""
+    return Path(run_dir) / "hill"
 
 
 def write_model_exports(directory: Path, task: Task, model: HillModel, initial_state: np.ndarray) -> dict[str, Any]:
@@ -77,12 +82,14 @@ def write_hill_check(
     figures: bool = True,
     seed: int | None = None,
     topology_source: str | None = None,
+    overwrite: bool = False,
 ) -> Path:
     """Write ``run_dir/hill/`` (module docstring); returns its path. ``seed`` and
-    ``topology_source`` (where the topology came from) are recorded in hill_check.json."""
-    target = Path(run_dir) / "hill"
+    ``topology_source`` (where the topology came from) are recorded in hill_check.json. An
+    earlier ``hill/`` is replaced only with ``overwrite``."""
+    target = hill_dir(run_dir)
     task = trained.task
-    with atomic_directory(target) as tmp:
+    with output_directory(target, "hill-check", overwrite=overwrite, parameter=None) as tmp:
         exports = write_model_exports(tmp, task, fit.model, fit.initial_state)
         record = {**fit.to_dict(), "seed": seed, "topology_source": topology_source, "exports": exports}
         write_atomic(tmp / "hill_check.json", json.dumps(record, indent=2))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from grnsearch._files import atomic_directory, staged_entries, write_atomic
+from grnsearch._files import output_directory, write_atomic
 from grnsearch.io.runs import write_manifest, write_run_data
 from grnsearch.plots.training import plot_loss, plot_response, plot_synthesis
 from grnsearch.training.ensemble import Ensemble, TrainedModel
@@ -33,11 +33,14 @@ def write_run_figures(trained: TrainedModel, fig_dir: Path) -> None:
     plot_synthesis(synthesis_sections(trained), task.sources, task.genes, fig_dir / "synthesis")
 
 
-def save_run(trained: TrainedModel, run_dir: str | Path, *, figures: bool = True, ensemble_size: int = 1) -> Path:
+def save_run(
+    trained: TrainedModel, run_dir: str | Path, *, figures: bool = True, ensemble_size: int = 1, overwrite: bool = False
+) -> Path:
     """Write one model's run directory atomically (data, figures, then the manifest); returns
-    its path."""
+    its path. An existing non-empty ``run_dir`` is replaced only with ``overwrite`` and only if
+    grnsearch wrote it as a run directory (:func:`grnsearch._files.check_output_target`)."""
     run_dir = Path(run_dir)
-    with atomic_directory(run_dir) as tmp:
+    with output_directory(run_dir, "run", overwrite=overwrite, parameter="run_dir") as tmp:
         write_run_data(trained, tmp)
         if figures:
             write_run_figures(trained, tmp / "figures")
@@ -45,12 +48,16 @@ def save_run(trained: TrainedModel, run_dir: str | Path, *, figures: bool = True
     return run_dir
 
 
-def save_ensemble(ensemble: Ensemble, out_dir: str | Path, *, figures: bool = True, progress: bool = False) -> Path:
-    """Write ``out_dir/seed-<k>/`` for every model, then ``out_dir/summary.csv``; the seed
-    directories appear together at the end, so an interruption leaves none behind."""
+def save_ensemble(
+    ensemble: Ensemble, out_dir: str | Path, *, figures: bool = True, progress: bool = False, overwrite: bool = False
+) -> Path:
+    """Write ``out_dir/seed-<k>/`` for every model and ``out_dir/summary.csv``; the directory
+    appears whole at the end, so an interruption leaves nothing behind. An existing non-empty
+    ``out_dir`` is replaced, whole, only with ``overwrite`` and only if grnsearch wrote it as a
+    train output."""
     out_dir = Path(out_dir)
-    with staged_entries(out_dir) as staging:
+    with output_directory(out_dir, "train", overwrite=overwrite, parameter="out_dir") as staging:
         for trained in tqdm(ensemble, total=len(ensemble), disable=not progress, desc="writing runs", unit="run"):
             save_run(trained, staging / f"seed-{trained.seed}", figures=figures, ensemble_size=len(ensemble))
-    write_atomic(out_dir / "summary.csv", ensemble.summary().to_csv(index=False))
+        write_atomic(staging / "summary.csv", ensemble.summary().to_csv(index=False))
     return out_dir

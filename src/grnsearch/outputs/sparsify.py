@@ -1,6 +1,6 @@
 """What ``grnsearch sparsify`` writes: ``seed-<k>/step-<n>/`` (full run directories with their
 network exports), ``seed-<k>/path.csv`` and ``seed-<k>/path.{png,svg}`` per seed, and ``paths.csv``
-(one row per seed: the last successful step). Seed directories appear together at the end."""
+(one row per seed: the last successful step). The directory appears whole at the end."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from grnsearch._files import staged_entries, write_atomic
+from grnsearch._files import output_directory, write_atomic
 from grnsearch.io.network import write_network_exports
 from grnsearch.outputs.runs import save_run
 from grnsearch.plots.network import plot_network
@@ -18,11 +18,18 @@ from grnsearch.readout.sparsify import SparsifyPath, paths_table
 
 
 def write_sparsify_outputs(
-    paths: Sequence[SparsifyPath], out_dir: str | Path, *, figures: bool = True, progress: bool = False
+    paths: Sequence[SparsifyPath],
+    out_dir: str | Path,
+    *,
+    figures: bool = True,
+    progress: bool = False,
+    overwrite: bool = False,
 ) -> Path:
-    """Write every path's directories, tables and figures into ``out_dir`` (module docstring)."""
+    """Write every path's directories, tables and figures into ``out_dir`` (module docstring),
+    whole; an existing non-empty ``out_dir`` is replaced only with ``overwrite`` and only if
+    grnsearch wrote it as a sparsify output."""
     out_dir = Path(out_dir)
-    with staged_entries(out_dir) as staging:
+    with output_directory(out_dir, "sparsify", overwrite=overwrite, parameter="out_dir") as staging:
         for path in tqdm(paths, disable=not progress, desc="writing paths", unit="seed"):
             seed_dir = staging / f"seed-{path.seed}"
             for step in path.steps:
@@ -43,5 +50,5 @@ def write_sparsify_outputs(
             write_atomic(seed_dir / "path.csv", path.table().to_csv(index=False))
             if figures:
                 plot_sparsify_path(path, seed_dir / "path")
-    write_atomic(out_dir / "paths.csv", paths_table(paths).to_csv(index=False))
+        write_atomic(staging / "paths.csv", paths_table(paths).to_csv(index=False))
     return out_dir

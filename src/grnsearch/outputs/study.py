@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from grnsearch._files import staged_entries, write_atomic
+from grnsearch._files import output_directory, write_atomic
 from grnsearch.io.tables import READOUT_KEYS, ensemble_strength_table, write_table
 from grnsearch.outputs.runs import save_run
 from grnsearch.plots.network import plot_topology_gallery
@@ -21,13 +21,14 @@ from grnsearch.workflows.study import StudyResult
 
 
 def write_study_outputs(
-    result: StudyResult, out_dir: str | Path, *, figures: bool = True, progress: bool = False
+    result: StudyResult, out_dir: str | Path, *, figures: bool = True, progress: bool = False, overwrite: bool = False
 ) -> Path:
-    """Write the study's directory (module docstring); returns its path."""
+    """Write the study's directory (module docstring), whole; an existing non-empty ``out_dir``
+    is replaced only with ``overwrite`` and only if grnsearch wrote it as a study."""
     out_dir = Path(out_dir)
     task = result.task
     table = result.topology_table()
-    with staged_entries(out_dir) as staging:
+    with output_directory(out_dir, "study", overwrite=overwrite, parameter="out_dir") as staging:
         for trained in tqdm(
             result.ensemble, total=len(result.ensemble), disable=not progress, desc="writing runs", unit="run"
         ):
@@ -43,21 +44,23 @@ def write_study_outputs(
             )
             if result.scan is not None:
                 plot_cutoff_scan(result.scan, staging / "cutoff_scan")
-    if result.scan is not None:
-        write_atomic(out_dir / "cutoff_scan.csv", result.scan.to_frame().to_csv(index=False))
-    strengths = ensemble_strength_table(
-        result.ensemble.seeds, result.converged, result.strengths, task.sources, task.genes
-    )
-    summary = result.summary()
-    settings = {"task": task.name, **{k: summary[k] for k in READOUT_KEYS}}
-    write_table(
-        out_dir / "strengths.csv",
-        strengths,
-        "every run's link strengths (one SRC->TGT column per link); present links are those with |strength| > cutoff",
-        settings,
-    )
-    description = "topology counts over the converged runs at the cutoff"
-    write_table(out_dir / "topologies.csv", table, description, settings)
-    write_atomic(out_dir / "summary.json", json.dumps(summary, indent=2))
-    write_atomic(out_dir / "study.csv", result.table().to_csv(index=False))
+        if result.scan is not None:
+            write_atomic(staging / "cutoff_scan.csv", result.scan.to_frame().to_csv(index=False))
+        strengths = ensemble_strength_table(
+            result.ensemble.seeds, result.converged, result.strengths, task.sources, task.genes
+        )
+        summary = result.summary()
+        settings = {"task": task.name, **{k: summary[k] for k in READOUT_KEYS}}
+        write_table(
+            staging / "strengths.csv",
+            strengths,
+            "every run's link strengths (one SRC->TGT column per link); present links are those with "
+            "|strength| > cutoff",
+            settings,
+        )
+        write_table(
+            staging / "topologies.csv", table, "topology counts over the converged runs at the cutoff", settings
+        )
+        write_atomic(staging / "summary.json", json.dumps(summary, indent=2))
+        write_atomic(staging / "study.csv", result.table().to_csv(index=False))
     return out_dir

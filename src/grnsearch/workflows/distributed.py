@@ -10,8 +10,13 @@ caller writes every file and the same jobs give the same output wherever they ru
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import logging
 import os
+import signal
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -57,7 +62,31 @@ def dask_client(distribution: Distribution, *, split_cores: bool = False) -> Ite
         ) as cluster,
         Client(cluster) as client,
     ):
+        client.run(_prepare_local_worker)
         yield client
+
+
+def _prepare_local_worker() -> None:
+    """Run in each local worker process. Ctrl-C in a terminal reaches every process of the
+    command, workers included; they ignore it, so that the main process alone shuts the cluster
+    down (tracebacks of interrupted workers otherwise follow the command's one line). And once
+    Dask has closed the worker, the process ends without the interpreter's teardown: freeing
+    jax's XLA client and compiled programs takes seconds on a busy machine, longer than the 4 s
+    the nanny waits before it kills the worker, and that kill printed warnings and tracebacks
+    after a successful search."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # tasks cancelled because the command was interrupted are expected, not worth a warning
+    logging.getLogger("distributed.worker.state_machine").setLevel(logging.ERROR)
+
+    def finish() -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+    # registered after Dask's own exit handlers, so it runs before them; by the time the
+    # interpreter exits Dask has closed the worker and they have nothing left to do
+    atexit.register(finish)
 
 
 def _worker_environment(workers: int) -> dict[str, str]:

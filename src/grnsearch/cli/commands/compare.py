@@ -7,7 +7,7 @@ from pathlib import Path
 
 from grnsearch.cli import options
 from grnsearch.outputs.compare import default_compare_dir, write_comparison
-from grnsearch.outputs.directories import check_output_path
+from grnsearch.outputs.directories import prepare_output_dir
 from grnsearch.workflows.compare import compare_directories
 
 
@@ -39,14 +39,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="output directory (default STUDY_DIR/compare, or SEARCH_DIR/compare-<name> for a CSV)",
     )
+    options.add_overwrite_option(p, "replace an earlier comparison in --out (only one grnsearch compare wrote)")
     options.add_quiet_options(p, "skip the figure")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    out = args.out if args.out is not None else default_compare_dir(args.study_dir, args.search_dir)
+    prepare_output_dir(out, "compare", args.overwrite, "compare")
     result = compare_directories(args.study_dir, args.search_dir, args.cutoff)
-    out = check_output_path(args.out if args.out is not None else default_compare_dir(args.study_dir, args.search_dir))
-    write_comparison(result, out, figures=not args.no_figures)
+    write_comparison(result, out, figures=not args.no_figures, overwrite=args.overwrite)
     if not args.quiet:
         outside = f" ({result.runs_outside_space} more outside the search space)" if result.runs_outside_space else ""
         print(

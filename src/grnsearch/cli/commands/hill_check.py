@@ -10,7 +10,8 @@ from grnsearch.dynamics.hill import genes_without_activator
 from grnsearch.errors import GrnsearchError
 from grnsearch.hillsearch.fit import fit_hill
 from grnsearch.io.runs import load_run
-from grnsearch.outputs.hill_check import write_hill_check
+from grnsearch.outputs.directories import prepare_output_dir
+from grnsearch.outputs.hill_check import hill_dir, write_hill_check
 from grnsearch.workflows.hill_check import run_topology
 
 
@@ -34,6 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--n", type=options.hill_exponent, default=2.0, help="Hill exponent (default 2, the paper's)")
     p.add_argument("--seed", type=options.seed, default=0, help="seed of the parameter sampling (default 0)")
+    options.add_overwrite_option(p, "replace an earlier RUN_DIR/hill/")
     options.add_quiet_options(p, "skip the figure")
     p.set_defaults(handler=run)
 
@@ -41,6 +43,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     run_dir = Path(args.run_dir)
     trained = load_run(run_dir)
+    prepare_output_dir(hill_dir(run_dir), "hill", args.overwrite, "hill-check", parameter=None)
     topology, origin = run_topology(run_dir, trained, args.topology)
     if topology.n_links == 0:
         if args.topology is not None:
@@ -55,7 +58,15 @@ def run(args: argparse.Namespace) -> int:
             )
     fit = fit_hill(trained.task, topology, seed=args.seed, n=args.n)
     source = "--topology" if args.topology is not None else origin
-    out = write_hill_check(run_dir, trained, fit, figures=not args.no_figures, seed=args.seed, topology_source=source)
+    out = write_hill_check(
+        run_dir,
+        trained,
+        fit,
+        figures=not args.no_figures,
+        seed=args.seed,
+        topology_source=source,
+        overwrite=args.overwrite,
+    )
     if not args.quiet:
         verdict = "performs" if fit.performs else "does NOT perform"
         euler = "performs" if fit.performs_euler else "does not perform"

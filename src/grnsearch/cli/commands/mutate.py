@@ -8,7 +8,7 @@ from pathlib import Path
 from grnsearch.cli import options
 from grnsearch.config import MODES
 from grnsearch.io.runs import load_runs
-from grnsearch.outputs.mutate import write_mutation_outputs
+from grnsearch.outputs.mutate import check_mutation_targets, write_mutation_outputs
 from grnsearch.readout.mutation import analyse
 
 
@@ -36,6 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default="auto",
         help="|strength| at or below which a link is absent, or 'auto' (default)",
     )
+    options.add_overwrite_option(p, "replace an earlier read-out in the runs and their parent")
     options.add_quiet_options(p, "skip the network and knockout figures")
     p.set_defaults(handler=run)
 
@@ -43,9 +44,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     run_dirs = [Path(d) for d in args.run_dirs]
     models = load_runs(run_dirs)
+    check_mutation_targets(run_dirs, args.overwrite)
     report = analyse(models, lam=args.lam, mode=args.mode, cutoff=args.cutoff)
     write_mutation_outputs(
-        run_dirs, models, report, figures=not args.no_figures, progress=options.show_progress(args.quiet)
+        run_dirs,
+        models,
+        report,
+        figures=not args.no_figures,
+        progress=options.show_progress(args.quiet),
+        overwrite=args.overwrite,
     )
     if not args.quiet:
         print(f"cutoff {report.cutoff:.3g} ({report.cutoff_rule}); lam {report.lam}, {report.mode} mode")

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     readout = ReadoutSettings(lam=args.lam)
     distribution = options.distribution(args)
     options.check_seeds(args, args.restarts)
-    out = prepare_output_dir(args.out, f"{args.task}-sparsify", args.overwrite)
+    out = prepare_output_dir(args.out, f"{args.task}-sparsify", args.overwrite, "sparsify")
     progress = options.show_progress(args.quiet)
     if not args.quiet:
         options.say(
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         distribution=distribution,
         progress=progress,
     )
-    write_sparsify_outputs(paths, out, figures=not args.no_figures, progress=progress)
+    write_sparsify_outputs(paths, out, figures=not args.no_figures, progress=progress, overwrite=args.overwrite)
     if not args.quiet:
         for path in paths:
             last = path.last_success

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     config = task.defaults.replace(noise=args.noise, **options.model_options(args))
     distribution = options.distribution(args)
     options.check_seeds(args)
-    out = prepare_output_dir(args.out, f"{args.task}-study", args.overwrite)
+    out = prepare_output_dir(args.out, f"{args.task}-study", args.overwrite, "study")
     progress = options.show_progress(args.quiet)
     if not args.quiet:
         options.say(
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         distribution=distribution,
         progress=progress,
     )
-    write_study_outputs(result, out, figures=not args.no_figures, progress=progress)
+    write_study_outputs(result, out, figures=not args.no_figures, progress=progress, overwrite=args.overwrite)
     if not args.quiet:
         table = result.topology_table()
         spread = degeneracy(table)

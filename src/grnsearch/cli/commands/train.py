@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     blocked = options.blocked_links(task, args.block)
     config = task.defaults.replace(solver=args.solver, blocked=blocked, noise=args.noise, **options.model_options(args))
     options.check_seeds(args)
-    out = prepare_output_dir(args.out, args.task, args.overwrite)
+    out = prepare_output_dir(args.out, args.task, args.overwrite, "train")
     progress = options.show_progress(args.quiet)
     if not args.quiet:
         options.say(
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
             f"for {config.iterations} iterations ({config.solver} solver) -> {out}"
         )
     ensemble = train(task, args.seeds, seed=args.seed, config=config, progress=progress)
-    save_ensemble(ensemble, out, figures=not args.no_figures, progress=progress)
+    save_ensemble(ensemble, out, figures=not args.no_figures, progress=progress, overwrite=args.overwrite)
     if not args.quiet:
         summary = ensemble.summary()
         print(summary.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
