@@ -1,6 +1,7 @@
 """Interrupting the command: SIGINT and SIGTERM at start-up, while training and while writing exit
 with one line (130, 143) and leave nothing behind; after a SIGKILL while writing, the staging left
-behind does not block the rerun. These need real processes and signals, so they use subprocesses
+behind does not block the rerun; a search stopped by SIGINT or SIGKILL between its chunks resumes
+from the chunks it kept. These need real processes and signals, so they use subprocesses
 with tiny settings."""
 
 import os
@@ -114,3 +115,57 @@ def test_sigkill_while_writing_leaves_staging_that_the_rerun_cleans_up(tmp_path)
     assert cli.main(["train", "adaptation", "--out", str(out), *TINY]) == 0  # no --overwrite needed
     assert sorted(p.name for p in out.iterdir()) == [".grnsearch.json", "seed-0", "summary.csv"]
     assert list(tmp_path.iterdir()) == [out]
+
+
+# a search of 6 topologies in chunks of 2 with few samples; with "slow-search" the second chunk
+# announces itself and waits a minute, which holds the search between its chunks for the signal
+SEARCH_HARNESS = """
+import functools, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
+import grnsearch.cli.commands.search as command
+import grnsearch.workflows.search as search
+slow = sys.argv[1] == "slow-search"
+calls = []
+real_count = search.count_chunk
+def count(*args, **kwargs):
+    calls.append(1)
+    if slow and len(calls) == 2:
+        print("test: second chunk", file=sys.stderr, flush=True)
+        time.sleep(60)
+    return real_count(*args, **kwargs)
+search.count_chunk = count
+command.run_search = functools.partial(search.run_search, chunk_size=2, topology_indices=[0, 1, 2, 3, 4, 5])
+from grnsearch.cli import main
+sys.argv = ["grnsearch", *sys.argv[2:]]
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGKILL])
+def test_an_interrupted_search_resumes_from_its_kept_chunks(tmp_path, signum):
+    out = tmp_path / "search"
+    argv = ["search", "oscillation", "--samples", "500", "--out", str(out), "--quiet"]
+    env = {**os.environ, "JAX_PLATFORMS": "cpu"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SEARCH_HARNESS, "slow-search", *argv], stderr=subprocess.PIPE, text=True, env=env
+    )
+    _wait_for(proc, "test: second chunk")
+    proc.send_signal(signum)
+    code, lines = _finish(proc)
+    if signum == signal.SIGINT:
+        assert code == 130 and len(lines) == 1 and "--resume" in lines[0]
+    kept = sorted((out / "chunks").glob("chunk-*.json"))
+    assert [p.name for p in kept] == ["chunk-00000.json"] and not (out / "search.csv").exists()
+    first = kept[0].read_bytes(), kept[0].stat().st_ino, kept[0].stat().st_mtime_ns
+    # a rerun without --resume is refused; with it, the search finishes from the kept chunk
+    done = subprocess.run(
+        [sys.executable, "-c", SEARCH_HARNESS, "plain", *argv], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 2 and "--resume" in done.stderr
+    done = subprocess.run(
+        [sys.executable, "-c", SEARCH_HARNESS, "plain", *argv, "--resume"], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert (kept[0].read_bytes(), kept[0].stat().st_ino, kept[0].stat().st_mtime_ns) == first  # kept, not rewritten
+    assert len(list((out / "chunks").glob("chunk-*.json"))) == 3
+    assert len((out / "search.csv").read_text().splitlines()) == 7
