@@ -2,13 +2,15 @@
 
 import json
 import shutil
+import subprocess
+import sys
 
 import jax
 import numpy as np
 import pandas as pd
 import pytest
 
-from grnsearch import tasks
+from grnsearch import _files, tasks
 from grnsearch.cli import main
 from grnsearch.dynamics.hill import HillDynamics
 from grnsearch.dynamics.simulate import simulate
@@ -86,8 +88,12 @@ def test_search_reports_both_integrators_and_resumes_a_deleted_chunk(finished, c
     expected = (out / "search.csv").read_text()
     chunk = search_dir.chunk_path(out, 0)
     chunk.unlink()
+    # what a killed search leaves: a half-written chunk of a process that is gone
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    half = chunk.parent / f".{chunk.name}.grnsearch-{int(dead.stdout)}-{_files._HOST}-ab12-x.partial"
+    half.write_text('{"chunk": 0, "succ')
     assert _search(out, "--resume", "--quiet") == 0
-    assert (out / "search.csv").read_text() == expected and chunk.exists()
+    assert (out / "search.csv").read_text() == expected and chunk.exists() and not half.exists()
 
 
 def _rewrite(path, change, checksum=True):

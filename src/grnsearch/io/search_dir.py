@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from grnsearch import tasks
-from grnsearch._files import versions, write_atomic
+from grnsearch._files import clean_stale, versions, write_atomic
 from grnsearch.errors import GrnsearchError
 from grnsearch.hillsearch.space import SearchResult, SearchSettings, link_columns
 from grnsearch.io.inputs import bad_file, check_columns, json_object, read_csv
@@ -66,11 +66,14 @@ def _check_writable(out: Path) -> None:
 
 def start_search_dir(out: Path, settings: SearchSettings, n_topologies: int, resume: bool) -> dict[str, Any]:
     """Check that ``out`` may hold this search (new, or resumed with the same settings), record
-    the settings in ``search.json`` and return that record."""
+    the settings in ``search.json`` and return that record. Half-written files left by a killed
+    search (``write_atomic``'s temporary files of dead processes) are removed first."""
     out = Path(out)
     meta_path = out / META
     if out.exists() and not out.is_dir():
         raise GrnsearchError(f"{out} exists and is not a directory; choose another path", parameter="out")
+    for directory in (out, out / CHUNK_DIR):  # half-written files of a killed search
+        clean_stale(directory)
     if not meta_path.exists():
         if resume:
             raise GrnsearchError(
