@@ -127,6 +127,18 @@ def test_staging_of_dead_processes_is_cleaned_and_counts_as_empty(tmp_path):
     ]
 
 
+def test_hidden_files_of_the_user_are_never_taken_for_staging(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / ".out.k2j4_x9.partial").mkdir()  # an earlier version's staging of out: removed
+    (tmp_path / ".download.partial").write_text("mine")  # the user's: kept
+    (out / ".notes.partial").write_text("mine")  # inside: kept, so out is not empty
+    with pytest.raises(GrnsearchError, match="not empty"):
+        check_output_target(out, "train", overwrite=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".download.partial", "out"]
+    assert (out / ".notes.partial").read_text() == "mine"
+
+
 def test_a_directory_moved_aside_by_a_killed_run_is_put_back(tmp_path):
     dead = _dead_pid()
     aside = tmp_path / f".out.grnsearch-{dead}-{_files._HOST}-ab12.old"

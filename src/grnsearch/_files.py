@@ -71,7 +71,10 @@ _STAGED = re.compile(
 )
 # process ids mean something only on their own machine (a shared file system may hold staging of others)
 _HOST = hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]
-_LEGACY = re.compile(r"^\.(staging-.+|.+\.partial)$")  # written by grnsearch before pids were recorded
+# staging names of grnsearch before pids were recorded: ``.staging-*`` inside an output directory,
+# ``.NAME.*.partial`` beside NAME; only these exact shapes are taken for stale staging, so that a
+# user's own hidden files are never removed
+_LEGACY_INSIDE = re.compile(r"^\.staging-[A-Za-z0-9_]+$")
 
 
 def _tag() -> str:
@@ -100,24 +103,31 @@ def _remove(path: Path) -> None:
             path.unlink()
 
 
-def _stale(entry: Path) -> re.Match | None | bool:
-    """The name's match when ``entry`` is staging left by a dead process of this machine, True
-    for staging of an earlier grnsearch version, None otherwise."""
+def _stale(entry: Path, legacy_name: str | None = None) -> re.Match | None | bool:
+    """The name's match when ``entry`` is staging left by a dead process of this machine; True
+    for staging of an earlier grnsearch version (``.staging-*``, or ``.<legacy_name>.*.partial``
+    with ``legacy_name`` given); None otherwise."""
     found = _STAGED.match(entry.name)
     if found:
         return found if found["host"] == _HOST and not _alive(int(found["pid"])) else None
-    return True if _LEGACY.match(entry.name) else None
+    if _LEGACY_INSIDE.match(entry.name):
+        return True
+    legacy = legacy_name is not None and re.fullmatch(
+        rf"\.{re.escape(legacy_name)}\.[A-Za-z0-9_]+\.partial", entry.name
+    )
+    return True if legacy else None
 
 
-def clean_stale(directory: Path) -> None:
+def clean_stale(directory: Path, legacy_name: str | None = None) -> None:
     """Remove the staging entries in ``directory`` whose process is gone (``.NAME.grnsearch-PID-
-    ....partial``, and ``.staging-*``/``.NAME.*.partial`` of earlier versions); a directory moved
-    aside for ``overwrite`` (``.NAME.grnsearch-PID-....old``) is put back if nothing replaced it."""
+    ....partial``; of earlier versions ``.staging-*`` and, for ``legacy_name``,
+    ``.<legacy_name>.*.partial``); a directory moved aside for ``overwrite``
+    (``.NAME.grnsearch-PID-....old``) is put back if nothing replaced it."""
     directory = Path(directory)
     if not directory.is_dir():
         return
     for entry in directory.iterdir():
-        found = _stale(entry)
+        found = _stale(entry, legacy_name)
         if found is None:
             continue
         if found is not True and found["role"] == "old" and not (directory / found["name"]).exists():
@@ -167,7 +177,7 @@ def check_output_target(target: str | Path, kind: str, overwrite: bool, *, param
     current directory, a home directory or an ancestor of either. Stale staging beside and
     inside ``target`` is cleaned up. GrnsearchError naming ``parameter`` otherwise."""
     target = Path(target)
-    clean_stale(target.parent)
+    clean_stale(target.parent, legacy_name=target.name)
     if target.is_symlink() or target.exists() and not target.is_dir():
         raise GrnsearchError(f"{target} exists and is not a directory; choose another path", parameter=parameter)
     probe = target

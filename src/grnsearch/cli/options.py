@@ -94,26 +94,6 @@ def seed(text: str) -> int:
     return value
 
 
-def finite_number(minimum: float, *, strict: bool = False, what: str = "a number") -> Callable[[str], float]:
-    """An argparse type for a finite number >= ``minimum`` (> with ``strict``): no nan or inf."""
-    expected = f"{what}, finite and {'>' if strict else '>='} {minimum:g}"
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
-        if not math.isfinite(value) or (value <= minimum if strict else value < minimum):
-            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
-        return value
-
-    return parse
-
-
-noise = finite_number(0.0, what="a noise standard deviation")
-init_std = finite_number(0.0, strict=True, what="a standard deviation")
-
-
 def cutoff(text: str) -> float | str:
     """argparse type: a non-negative number or ``auto``."""
     if text == "auto":
@@ -127,22 +107,29 @@ def cutoff(text: str) -> float | str:
     return value
 
 
-def number_in(low: float, high: float, *, include_high: bool = True, what: str = "a number") -> Callable[[str], float]:
-    """An argparse type for a number in [low, high], or [low, high) without ``include_high``."""
-    expected = f"{what} in [{low:g}, {high:g}{']' if include_high else ')'}"
+def number_in(
+    low: float, high: float, *, include_low: bool = True, include_high: bool = True, what: str = "a number"
+) -> Callable[[str], float]:
+    """An argparse type for a number between ``low`` and ``high``, each bound included or not
+    (nan is never in range, nor is inf unless it is an included bound)."""
+    expected = f"{what} in {'[' if include_low else '('}{low:g}, {high:g}{']' if include_high else ')'}"
 
     def parse(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
-        if not (low <= value <= high if include_high else low <= value < high):
+        above = low <= value if include_low else low < value
+        below = value <= high if include_high else value < high
+        if not (above and below):
             raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
         return value
 
     return parse
 
 
+noise = number_in(0.0, math.inf, include_high=False, what="a noise standard deviation")
+init_std = number_in(0.0, math.inf, include_low=False, include_high=False, what="a standard deviation")
 lam = number_in(0.0, 1.0, include_high=False, what="a knockdown factor (0 = knockout)")
 hill_exponent = number_in(1.0, 8.0, what="a Hill exponent")
 strength_cutoff = number_in(0.0, float("inf"), include_high=False, what="a strength cutoff")

@@ -34,6 +34,18 @@ def bad_file(path: str | Path, problem: str, fix: str) -> GrnsearchError:
     return GrnsearchError(f"{path}: {problem}; {fix}")
 
 
+def require_output_files(directory: Path, files: tuple[Path, ...], what: str, fix: str) -> None:
+    """GrnsearchError unless ``directory`` is a directory holding every one of ``files``: the
+    check that a path given as a finished ``what`` (a study, a search) is one, naming the first
+    thing missing and ``fix``."""
+    if not directory.is_dir():
+        state = "is a file" if directory.exists() else "does not exist"
+        raise GrnsearchError(f"{directory} {state}, so it is not a finished {what}: {fix}")
+    for path in files:
+        if not path.exists():
+            raise GrnsearchError(f"{path}: no such file, so {directory} is not a finished {what}; {fix}")
+
+
 def read_bytes(path: str | Path, fix: str, *, allow_empty: bool = False) -> bytes:
     """The content of a file that must exist, be a regular file, be readable and (unless
     ``allow_empty``) hold something."""

@@ -28,7 +28,7 @@ from grnsearch import tasks
 from grnsearch._files import clean_stale, versions, write_atomic
 from grnsearch.errors import GrnsearchError
 from grnsearch.hillsearch.space import SearchResult, SearchSettings, link_columns
-from grnsearch.io.inputs import bad_file, check_columns, json_object, read_csv
+from grnsearch.io.inputs import bad_file, check_columns, json_object, read_csv, require_output_files
 from grnsearch.network.topology import Topology
 from grnsearch.tasks.base import Task
 
@@ -254,18 +254,12 @@ def read_search(directory: str | Path, task: Task | None = None) -> SearchResult
     against each other and the task); GrnsearchError naming the file at fault."""
     directory = Path(directory)
     meta_path, table_path = directory / META, directory / "search.csv"
-    if not directory.is_dir():
-        state = "is a file" if directory.exists() else "does not exist"
-        raise GrnsearchError(
-            f"{directory} {state}, so it is not a finished search: give the directory written by "
-            "'grnsearch search TASK --out DIR'"
-        )
-    for path in (meta_path, table_path):
-        if not path.exists():
-            raise GrnsearchError(
-                f"{path}: no such file, so {directory} is not a finished search; run "
-                "'grnsearch search TASK --out DIR', or finish it by resuming the search"
-            )
+    require_output_files(
+        directory,
+        (meta_path, table_path),
+        "search",
+        "give the directory written by 'grnsearch search TASK --out DIR', or finish it by resuming the search",
+    )
     settings, meta = _search_settings(meta_path)
     if task is None:
         try:

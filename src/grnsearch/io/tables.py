@@ -20,7 +20,7 @@ import pandas as pd
 from grnsearch import tasks
 from grnsearch._files import write_atomic
 from grnsearch.errors import GrnsearchError
-from grnsearch.io.inputs import bad_file, check_columns, json_object, read_csv
+from grnsearch.io.inputs import bad_file, check_columns, json_object, read_csv, require_output_files
 from grnsearch.network.links import ARROW, link_index, link_names, parse_link
 from grnsearch.network.topology import Topology
 from grnsearch.readout.statistics import topologies_from_strengths
@@ -141,17 +141,12 @@ def read_study_topologies(study_dir: str | Path, cutoff: float | None = None) ->
     checked (GrnsearchError naming it)."""
     study_dir = Path(study_dir)
     table_path, summary_path = study_dir / "study.csv", study_dir / "summary.json"
-    if not study_dir.is_dir():
-        raise GrnsearchError(
-            f"{study_dir} does not exist, so it is not a finished study: give a directory written by "
-            "'grnsearch study', or a strength table"
-        )
-    for path in (summary_path, table_path):
-        if not path.exists():
-            raise GrnsearchError(
-                f"{path}: no such file, so {study_dir} is not a finished study; give the directory "
-                "of 'grnsearch study TASK --out DIR', or a strength table"
-            )
+    require_output_files(
+        study_dir,
+        (summary_path, table_path),
+        "study",
+        "give the directory of 'grnsearch study TASK --out DIR', or a strength table",
+    )
     name = json_object(summary_path, STUDY_FIX, {"task": str})["task"]
     try:
         task = tasks.get(name)
