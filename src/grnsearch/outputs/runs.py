@@ -13,13 +13,15 @@ from tqdm.auto import tqdm
 
 from grnsearch._files import output_directory, write_atomic
 from grnsearch.io.runs import write_manifest, write_run_data
+from grnsearch.plots.patterning import plot_pattern
 from grnsearch.plots.training import plot_loss, plot_response, plot_synthesis
 from grnsearch.training.ensemble import Ensemble, TrainedModel
-from grnsearch.training.responses import demo_responses, synthesis_sections
+from grnsearch.training.responses import demo_responses, final_pattern, synthesis_sections
 
 
 def write_run_figures(trained: TrainedModel, fig_dir: Path) -> None:
-    """The loss curve, the responses to the demo conditions and the synthesis cross-sections."""
+    """The loss curve, the responses to the demo conditions and the synthesis cross-sections;
+    for a spatial task also the final pattern against the data."""
     task = trained.task
     plot_loss(trained.history, fig_dir / "loss", title=f"{task.name}, seed {trained.seed}")
     plot_response(
@@ -31,6 +33,14 @@ def write_run_figures(trained: TrainedModel, fig_dir: Path) -> None:
         title=f"{task.name}, seed {trained.seed}",
     )
     plot_synthesis(synthesis_sections(trained), task.sources, task.genes, fig_dir / "synthesis")
+    if task.spatial:
+        plot_pattern(
+            final_pattern(trained),
+            task.genes,
+            task.scored_index,
+            fig_dir / "pattern",
+            title=f"{task.name}, seed {trained.seed}: final pattern against the data",
+        )
 
 
 def save_run(

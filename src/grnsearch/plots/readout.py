@@ -14,30 +14,44 @@ from grnsearch.readout.statistics import CutoffScan
 from grnsearch.tasks.base import Task
 
 
+def _knockout_axes(knockouts: KnockoutTrajectories, task: Task, condition: int) -> tuple[np.ndarray, str, str]:
+    """The x-axis, its label and the figure's title: time under one condition, or the final
+    pattern over the mutation positions for a spatial task."""
+    if task.spatial:
+        return np.asarray(task.mutation_positions), "position x", "link knockouts (final pattern)"
+    level = ", ".join(
+        f"{name} = {v:.2g}" for name, v in zip(task.inputs, knockouts.inputs[condition, -1], strict=False)
+    )
+    t = np.arange(knockouts.wild_type.shape[1]) * knockouts.dt
+    return t, "time", f"link knockouts ({level})"
+
+
 def plot_knockouts(knockouts: KnockoutTrajectories, task: Task, path: Path, condition: int = -1) -> list[Path]:
     """The paper's Fig. 2b for every link: the target gene in the wild type (light) and in the
-    link's mutant (dark) under one mutation condition (default: the last, strongest one)."""
+    link's mutant (dark) under one mutation condition (default: the last, strongest one); for a
+    spatial task the final pattern against position."""
     n_sources, n_genes = knockouts.mutants.shape[:2]
     fig, axes = plt.subplots(
         n_genes, n_sources, figsize=(2.2 * n_sources, 1.9 * n_genes), sharex=True, sharey=True, squeeze=False
     )
-    t = np.arange(knockouts.wild_type.shape[1]) * knockouts.dt
+    x, xlabel, title = _knockout_axes(knockouts, task, condition)
+    # a spatial trajectory's final state is a pattern over positions
+    wild = knockouts.wild_type[condition, -1] if task.spatial else knockouts.wild_type[condition]
     for i, src in enumerate(task.sources):
         for j, tgt in enumerate(task.genes):
             ax = axes[j, i]
             colour = GENE_COLOURS[j % 6]
-            ax.plot(t, knockouts.wild_type[condition, :, j], color=colour, alpha=0.4, lw=2, label="wild type")
-            ax.plot(t, knockouts.mutants[i, j, condition, :, j], color=colour, lw=1.2, label="mutant")
+            mutant = knockouts.mutants[i, j, condition]
+            mutant = mutant[-1] if task.spatial else mutant
+            ax.plot(x, wild[:, j], color=colour, alpha=0.4, lw=2, label="wild type")
+            ax.plot(x, mutant[:, j], color=colour, lw=1.2, label="mutant")
             ax.set_title(f"{src} -> {tgt} knocked out", fontsize=8)
             if i == 0:
                 ax.set_ylabel(tgt)
             if j == n_genes - 1:
-                ax.set_xlabel("time")
+                ax.set_xlabel(xlabel)
     axes[0, -1].legend(fontsize=7)
-    level = ", ".join(
-        f"{name} = {v:.2g}" for name, v in zip(task.inputs, knockouts.inputs[condition, -1], strict=False)
-    )
-    fig.suptitle(f"link knockouts ({level})", fontsize=9)
+    fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     return save_figure(fig, path)
 

@@ -50,8 +50,16 @@ def plot_response(
         for j, gene in enumerate(genes):
             bottom.plot(t, traj[:, j], color=GENE_COLOURS[j % 6], label=gene)
         for k, j in enumerate(scored_index):
+            # a target scored at one step only (a patterning task's final state) is a dot
+            alone = np.count_nonzero(np.isfinite(response.targets[:, k])) == 1
             bottom.plot(
-                t[1:], response.targets[:, k], ls=":", lw=2, color=GENE_COLOURS[j % 6], label=f"{genes[j]} target"
+                t[1:],
+                response.targets[:, k],
+                ls=":",
+                lw=2,
+                marker="o" if alone else "None",
+                color=GENE_COLOURS[j % 6],
+                label=f"{genes[j]} target",
             )
         top.set_title(response.label, fontsize=9)
         bottom.set_xlabel("time")

@@ -4,8 +4,9 @@ Knocking link i -> j down means scaling source i by ``lam`` only when computing 
 eq. 5): the model's link-scale matrix L gets ``L[i, j] *= lam``. ``lam = 0`` is a knockout,
 ``lam`` near 1 a "knockdown derivative". Two read-outs (METHOD.md section 3):
 
-- ``trajectory`` (eq. 3): simulate the mutant; strength = mean over conditions and time steps of
-  (g_j wild type - g_j mutant);
+- ``trajectory`` (eq. 3): simulate the mutant; strength = the task's ``mutation_effect``: by
+  default the mean over conditions and time steps of (g_j wild type - g_j mutant), for a
+  patterning task the final profile's change summed over the task's mutation positions;
 - ``derivative`` (eq. 2): along the wild-type trajectory, strength = mean of
   (f_j wild type - f_j mutant).
 
@@ -31,7 +32,6 @@ import pandas as pd
 from grnsearch._jax import stack
 from grnsearch.config import ReadoutSettings
 from grnsearch.dynamics.base import AbstractDynamics
-from grnsearch.dynamics.simulate import simulate
 from grnsearch.errors import GrnsearchError
 from grnsearch.network.topology import Topology
 from grnsearch.readout.statistics import CutoffScan, choose_cutoff, topology_table
@@ -55,7 +55,8 @@ def _target_diagonal(per_link: jax.Array, n_sources: int, n_genes: int) -> jax.A
 
 
 class KnockoutTrajectories(NamedTuple):
-    """Wild type (C, T + 1, G) and every single-link mutant (n_sources, n_genes, C, T + 1, G)."""
+    """Wild type (C, T + 1, G) and every single-link mutant (n_sources, n_genes, C, T + 1, G); a
+    spatial task's have a positions axis before the genes."""
 
     wild_type: np.ndarray
     mutants: np.ndarray
@@ -76,23 +77,24 @@ def _strengths(
     inputs = jnp.asarray(inputs, dtype=jnp.float32)
     n_sources, n_genes = link_scale.shape
     scales = mutant_link_scales(link_scale, lam)
-    wild = simulate(model, inputs, dt, link_scale=link_scale, solver=solver)
+    wild = task.trajectories(model, inputs, dt, link_scale=link_scale, solver=solver)
+    # mean over conditions, time steps and (a spatial task) positions
+    over = tuple(range(1, wild.ndim))
     if mode == "trajectory":
-        mutants = jax.vmap(lambda s: simulate(model, inputs, dt, link_scale=s, solver=solver))(scales)
+        mutants = jax.vmap(lambda s: task.trajectories(model, inputs, dt, link_scale=s, solver=solver))(scales)
         if squared:
-            effect = jnp.mean((wild[None, :, 1:, :] - mutants[:, :, 1:, :]) ** 2, axis=(1, 2))
+            effect = jnp.mean((wild[None, :, 1:] - mutants[:, :, 1:]) ** 2, axis=over)
         else:
             effect = task.mutation_effect(wild[None], mutants)  # (n_links, n_genes)
     else:
-        states = wild[:, :-1, :]  # the states from which each step's f is computed
+        states = wild[:, :-1]  # the states from which each step's f is computed
 
         def rates(scale):
-            per_step = jax.vmap(lambda g, i: model.synthesis(g, i, scale))
-            return jax.vmap(per_step)(states, inputs)  # (C, T, G)
+            return task.rates(model, states, inputs, scale)  # (C, T, [P,] G)
 
         f_wild = rates(link_scale)
         f_mut = jax.vmap(rates)(scales)
-        effect = jnp.mean(f_wild[None] - f_mut, axis=(1, 2))
+        effect = jnp.mean(f_wild[None] - f_mut, axis=over)
     strengths = _target_diagonal(effect, n_sources, n_genes)
     # a link the model does not have (L = 0) has no strength; its mutant equals the wild type up
     # to rounding between separately compiled simulations, so state the zero exactly
@@ -167,8 +169,10 @@ def knockout_trajectories(
 
     @eqx.filter_jit
     def run(m, s):
-        wild = simulate(m, inputs, dt, link_scale=s, solver=solver)
-        mutants = jax.vmap(lambda k: simulate(m, inputs, dt, link_scale=k, solver=solver))(mutant_link_scales(s, lam))
+        wild = task.trajectories(m, inputs, dt, link_scale=s, solver=solver)
+        mutants = jax.vmap(lambda k: task.trajectories(m, inputs, dt, link_scale=k, solver=solver))(
+            mutant_link_scales(s, lam)
+        )
         return wild, mutants
 
     wild, mutants = run(model, scale)

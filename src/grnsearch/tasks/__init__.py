@@ -8,10 +8,12 @@ from typing import Any
 from grnsearch.errors import GrnsearchError
 from grnsearch.tasks.adaptation import AdaptationTask, adaptation
 from grnsearch.tasks.base import Conditions, DemoCondition, Task
+from grnsearch.tasks.gap_genes import GapGenesTask, gap_genes
 from grnsearch.tasks.oscillation import OscillationTask, oscillation, oscillation3
 
 _REGISTRY: dict[str, Callable[..., Task]] = {
     "adaptation": adaptation,
+    "gap-genes": gap_genes,
     "oscillation": oscillation,
     "oscillation3": oscillation3,
 }
@@ -33,9 +35,11 @@ __all__ = [
     "AdaptationTask",
     "Conditions",
     "DemoCondition",
+    "GapGenesTask",
     "OscillationTask",
     "Task",
     "adaptation",
+    "gap_genes",
     "get",
     "names",
     "oscillation",

@@ -20,6 +20,8 @@ import numpy as np
 from grnsearch.config import TrainConfig
 from grnsearch.dynamics.base import AbstractDynamics
 from grnsearch.dynamics.neural import GeneNetworkModel
+from grnsearch.dynamics.simulate import simulate
+from grnsearch.dynamics.spatial import n_coupling_inputs, simulate_positions, synthesis_at_positions
 from grnsearch.network.links import all_links, link_index
 from grnsearch.tasks.hill_screen import OscillationScreen
 
@@ -29,6 +31,8 @@ class Conditions(NamedTuple):
 
     inputs (C, T, n_inputs) drive steps 0..T-1; targets and mask (C, T, n_scored) score the
     states after steps 1..T; stationary (C,) is 1 where every gene must stay at its start.
+    A spatial task adds a positions axis before the last: inputs (C, T, P, n_external), targets
+    and mask (C, K, P, n_scored) for its K ``score_steps`` (all T steps when it names none).
     """
 
     inputs: jax.Array
@@ -70,6 +74,16 @@ class Task(abc.ABC):
     hill_screen: OscillationScreen | None = None
     # numbers the paper reports for this task, by name (shown beside ours, never used to compute)
     paper_figures: tuple[tuple[str, float], ...] = ()
+    # spatial tasks (dynamics/spatial.py): positions along the axis (empty: not spatial); the
+    # coupling between neighbours, whose inputs are the last names of ``inputs``; the positions
+    # at which links are mutated (``mutation_conditions`` gives their inputs)
+    positions: tuple[float, ...] = ()
+    coupling: str = "none"
+    mutation_positions: tuple[float, ...] = ()
+    # the steps (1..n_steps) whose states the loss scores; empty = every step
+    score_steps: tuple[int, ...] = ()
+    # "sum": loss = sqrt(sum of squared errors); "mean": sqrt(mean over the scored entries)
+    loss_reduction: str = "sum"
     # the Euler step of the protocol that ``metrics`` simulates (None: the training dt)
     metrics_dt: ClassVar[float | None] = None
 
@@ -83,6 +97,16 @@ class Task(abc.ABC):
     def scored_index(self) -> tuple[int, ...]:
         """Positions of the scored genes among ``genes``."""
         return tuple(self.genes.index(g) for g in self.scored)
+
+    @property
+    def spatial(self) -> bool:
+        """Whether the task has positions (inputs and states carry a positions axis)."""
+        return bool(self.positions)
+
+    @property
+    def n_external_inputs(self) -> int:
+        """Inputs the conditions give: ``inputs`` without those the coupling computes."""
+        return len(self.inputs) - n_coupling_inputs(self.coupling, len(self.genes))
 
     def links(self) -> list[tuple[str, str]]:
         """Every possible link (source, target) in source order, then target order."""
@@ -113,6 +137,34 @@ class Task(abc.ABC):
             init_std=config.weight_std,
             free_start=config.free_start,
         )
+
+    # ---- dynamics ------------------------------------------------------------------------
+    def trajectories(
+        self,
+        model: AbstractDynamics,
+        inputs: jax.Array,
+        dt: float,
+        *,
+        link_scale: jax.Array | None = None,
+        solver: str = "euler",
+        noise: jax.Array | None = None,
+    ) -> jax.Array:
+        """Trajectories of ``model`` under this task's ``inputs``: (C, T + 1, n_genes), or
+        (C, T + 1, P, n_genes) for a spatial task (every position at once, with the coupling)."""
+        if self.spatial:
+            return simulate_positions(
+                model, inputs, dt, link_scale=link_scale, solver=solver, noise=noise, coupling=self.coupling
+            )
+        return simulate(model, inputs, dt, link_scale=link_scale, solver=solver, noise=noise)
+
+    def rates(self, model: AbstractDynamics, states: jax.Array, inputs: jax.Array, link_scale: jax.Array) -> jax.Array:
+        """Synthesis rates at ``states`` (C, T, [P,] n_genes) under ``inputs`` (C, T, [P,] n):
+        the same shape as ``states``."""
+        if self.spatial:
+            per_step = jax.vmap(lambda g, i: synthesis_at_positions(model, g, i, link_scale, self.coupling))
+        else:
+            per_step = jax.vmap(lambda g, i: model.synthesis(g, i, link_scale))
+        return jax.vmap(per_step)(states, inputs)
 
     # ---- what concrete tasks provide -----------------------------------------------------
     def params(self) -> dict[str, Any]:
@@ -158,6 +210,6 @@ class Task(abc.ABC):
 
     def mutation_effect(self, wild: jax.Array, mutants: jax.Array) -> jax.Array:
         """Effect of each mutant on each gene, (n_links, n_genes), from trajectories
-        (1 or n_links, C, T + 1, G): by default the mean over conditions and time steps of
+        (1 or n_links, C, T + 1, [P,] G): by default the mean over conditions and time steps of
         wild type minus mutant. Patterning tasks override this (final profile summed over space)."""
         return jnp.mean(wild[..., 1:, :] - mutants[..., 1:, :], axis=(1, 2))

@@ -21,7 +21,6 @@ import pandas as pd
 from grnsearch._jax import concatenate, take
 from grnsearch.config import MAX_SEEDS, TrainConfig, check_positive_int, check_seed
 from grnsearch.dynamics.neural import GeneNetworkModel
-from grnsearch.dynamics.simulate import simulate
 from grnsearch.errors import GrnsearchError
 from grnsearch.tasks.base import Task
 from grnsearch.training.loop import train_models
@@ -52,9 +51,10 @@ class TrainedModel:
         return self.task.link_scale(self.config.blocked)
 
     def simulate(self, inputs: Any, dt: float | None = None, link_scale: Any = None) -> np.ndarray:
-        """Trajectories (conditions, steps + 1, n_genes) for inputs (conditions, steps, n_inputs)."""
+        """Trajectories (conditions, steps + 1, n_genes) for inputs (conditions, steps, n_inputs);
+        a spatial task's inputs and trajectories have a positions axis before the last."""
         scale = self.link_scale if link_scale is None else jnp.asarray(link_scale)
-        traj = simulate(
+        traj = self.task.trajectories(
             self.model,
             jnp.asarray(inputs, dtype=jnp.float32),
             self.task.dt if dt is None else dt,

@@ -75,7 +75,7 @@ def _chunk_runner(task: Task, config: TrainConfig, chunk_len: int, n_devices: in
     """
     optimizer = make_optimizer(config)
     _, static = eqx.partition(task.init_model(config, jax.random.PRNGKey(0)), eqx.is_array)
-    n_genes, n_steps = len(task.genes), task.n_steps
+    n_genes = len(task.genes)
 
     def one_model(params, opt_state, data_key, noise_key, link_scale, start):
         def step(carry, it):
@@ -83,7 +83,7 @@ def _chunk_runner(task: Task, config: TrainConfig, chunk_len: int, n_devices: in
             conditions = task.conditions(jax.random.fold_in(data_key, it))
             noise = None
             if config.noise > 0:
-                shape = (conditions.inputs.shape[0], n_steps, n_genes)
+                shape = (*conditions.inputs.shape[:-1], n_genes)  # (C, T, [P,] n_genes)
                 noise = config.noise * jax.random.normal(jax.random.fold_in(noise_key, it), shape)
 
             def objective(p):

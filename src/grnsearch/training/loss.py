@@ -6,7 +6,6 @@ import jax
 import jax.numpy as jnp
 
 from grnsearch.dynamics.base import AbstractDynamics
-from grnsearch.dynamics.simulate import simulate
 from grnsearch.tasks.base import Conditions, Task
 
 
@@ -20,10 +19,16 @@ def loss(
     noise: jax.Array | None = None,
 ) -> jax.Array:
     """sqrt(summed squared error of the scored genes + summed squared drift of every gene from
-    its start in the stationary conditions), over all conditions and time points."""
-    traj = simulate(model, conditions.inputs, task.dt, link_scale=link_scale, solver=solver, noise=noise)
-    after = traj[:, 1:, :]
-    scored = after[:, :, jnp.asarray(task.scored_index)]
+    its start in the stationary conditions), over all conditions and time points (a spatial task:
+    and positions). A task may score only its ``score_steps``, and with ``loss_reduction`` "mean"
+    the sum is divided by the number of scored entries (the sum of the mask)."""
+    traj = task.trajectories(model, conditions.inputs, task.dt, link_scale=link_scale, solver=solver, noise=noise)
+    after = traj[:, 1:]
+    judged = after if not task.score_steps else after[:, jnp.asarray(task.score_steps) - 1]
+    scored = judged[..., jnp.asarray(task.scored_index)]
     sse = jnp.sum(((scored - conditions.targets) * conditions.mask) ** 2)
-    drift = jnp.sum(conditions.stationary[:, None, None] * (after - traj[:, :1, :]) ** 2)
+    stationary = conditions.stationary.reshape((-1,) + (1,) * (after.ndim - 1))
+    drift = jnp.sum(stationary * (after - traj[:, :1]) ** 2)
+    if task.loss_reduction == "mean":
+        return jnp.sqrt((sse + drift) / jnp.sum(conditions.mask))
     return jnp.sqrt(sse + drift)

@@ -23,6 +23,15 @@ class Response(NamedTuple):
     targets: np.ndarray
 
 
+class FinalPattern(NamedTuple):
+    """A spatial task's scored pattern: positions (P,), the model's state at the last scored
+    step without noise (P, n_genes) and the targets there (P, n_scored)."""
+
+    positions: np.ndarray
+    model: np.ndarray
+    targets: np.ndarray
+
+
 class SynthesisSections(NamedTuple):
     """f_j against each source on ``grid``, the other sources at rest: curves (n_sources, points,
     n_genes)."""
@@ -32,10 +41,14 @@ class SynthesisSections(NamedTuple):
 
 
 def demo_responses(trained: TrainedModel) -> list[Response]:
-    """The model under each of its task's demo conditions."""
+    """The model under each of its task's demo conditions. A spatial task's demo condition is
+    the time course at one position, run as a row of one position."""
     responses = []
     for demo in trained.task.demo_conditions():
-        traj = trained.simulate(demo.inputs[None], dt=demo.dt)[0]
+        if trained.task.spatial:
+            traj = trained.simulate(demo.inputs[None, :, None, :], dt=demo.dt)[0, :, 0, :]
+        else:
+            traj = trained.simulate(demo.inputs[None], dt=demo.dt)[0]
         responses.append(Response(demo.label, np.arange(traj.shape[0]) * demo.dt, demo.inputs, traj, demo.targets))
     return responses
 
@@ -56,3 +69,14 @@ def synthesis_sections(trained: TrainedModel, n_points: int = 101) -> SynthesisS
 
     curves = jax.vmap(f_along)(jnp.arange(len(task.sources)))
     return SynthesisSections(np.asarray(grid), np.asarray(curves))
+
+
+def final_pattern(trained: TrainedModel) -> FinalPattern:
+    """The model's pattern at the last scored step of its task's training conditions (the first
+    condition), without noise, beside the targets there."""
+    task = trained.task
+    conditions = task.conditions(jax.random.PRNGKey(0))
+    traj = trained.simulate(conditions.inputs[:1])[0]
+    step = task.score_steps[-1] if task.score_steps else task.n_steps
+    targets = np.asarray(conditions.targets[0, -1])
+    return FinalPattern(np.asarray(task.positions), traj[step], targets)

@@ -1,0 +1,184 @@
+"""Gap genes (the paper's Fig. 5): hb, Kr, kni and gt reach the measured FlyEX pattern from zero.
+
+The first spatial task (``Task.positions``) and the first scored against data. Nodes: inputs Bcd
+and Tor, static maternal gradients; genes hb, Kr, kni, gt, all starting at 0. Each of the 91
+positions x = 0.05, 0.06, ..., 0.95 runs the same model without coupling, under
+Bcd(x) = exp(-x/0.2) and Tor(x) = exp(-x/0.05) + exp(-(1-x)/0.05), for 30 Euler steps of dt 0.1.
+Only the final state is scored, against the FlyEX cycle-14 T7 frame shipped in ``data/`` (its
+SOURCE.md gives the provenance; tll, the fifth column, is not used).
+
+The authors' settings (their training script; METHOD.md section 2): one shared 32-32 MLP, weights
+and biases drawn from a normal of std 0.1 truncated at two std, Adam lr 1e-3, 4000 iterations,
+noise of std 0.05 on f at every step and position while training. Their loss is the square root
+of the mean squared error over the 91 x 4 final values, and so is ours (``loss_reduction``
+"mean"): with Adam the factor sqrt(364) between sqrt(SSE) and sqrt(MSE) would change little but
+the step-size epsilon, and the mean keeps our loss on their scale. Their noise is truncated at two
+std; ours is plain Gaussian. Their reported error includes that noise; our ``mse`` metric is the
+final pattern's mean squared error without noise.
+
+Success criterion (the authors' rule for keeping a run): final ``mse`` below 0.0015.
+
+Link mutation: a knockout on the authors' 64-point grid x in [0, 1] (their read-out positions,
+not the training ones), without noise; strength = -sum over x of (mutant - wild type) of the
+target's final level (positive = activation).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from grnsearch.config import TrainConfig
+from grnsearch.dynamics.base import AbstractDynamics
+from grnsearch.errors import GrnsearchError
+from grnsearch.tasks.base import Conditions, DemoCondition, Task
+
+GENES = ("hb", "Kr", "kni", "gt")
+INPUTS = ("Bcd", "Tor")
+DATA_FILE = "FlyEX_nc14T7_gap-genes.csv"
+DATA_COLUMNS = ("hb", "Kr", "kni", "gt", "tll")
+N_POSITIONS = 91
+CONVERGED_MSE = 0.0015
+MUTATION_POINTS = 64
+DEMO_POSITIONS = (0.1, 0.3, 0.5, 0.7, 0.9)
+
+
+def training_positions() -> np.ndarray:
+    """The 91 positions of the FlyEX frame, x = 0.05..0.95 (fraction of egg length)."""
+    return np.linspace(0.05, 0.95, N_POSITIONS)
+
+
+def maternal_inputs(x: np.ndarray) -> np.ndarray:
+    """Bcd(x) = exp(-x/0.2) and Tor(x) = exp(-x/0.05) + exp(-(1-x)/0.05): (len(x), 2) float32."""
+    x = np.asarray(x, dtype=np.float64)
+    bcd = np.exp(-x / 0.2)
+    tor = np.exp(-x / 0.05) + np.exp(-(1.0 - x) / 0.05)
+    return np.stack([bcd, tor], axis=-1).astype(np.float32)
+
+
+def load_flyex(path: str | Path | None = None) -> np.ndarray:
+    """The FlyEX frame (91 positions, hb, Kr, kni, gt) from ``path`` (default: the file shipped
+    with the package); GrnsearchError naming the file if it is missing, not numeric, not 91 rows
+    of the 5 columns hb, Kr, kni, gt, tll, or holds NaN or infinite values."""
+    source = resources.files("grnsearch.tasks") / "data" / DATA_FILE if path is None else Path(path)
+    fix = "restore it from the grnsearch package or its source (shared/data/flyex_gap_genes_shen2021/)"
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise GrnsearchError(f"cannot read the gap-gene data file {source}: {err}; {fix}") from None
+    rows = [line.split(",") for line in text.splitlines() if line.strip()]
+    try:
+        values = np.asarray([[float(cell) for cell in row] for row in rows], dtype=np.float64)
+    except ValueError:
+        raise GrnsearchError(f"gap-gene data file {source} holds a cell that is not a number; {fix}") from None
+    expected = (N_POSITIONS, len(DATA_COLUMNS))
+    if values.ndim != 2 or values.shape != expected:
+        shape = f"{len(rows)} rows of {sorted({len(r) for r in rows})} columns"
+        raise GrnsearchError(
+            f"gap-gene data file {source} has {shape}, expected {expected[0]} rows of the {expected[1]} "
+            f"columns {', '.join(DATA_COLUMNS)}; {fix}"
+        )
+    if not np.all(np.isfinite(values)):
+        bad = sorted({DATA_COLUMNS[j] for j in np.nonzero(~np.isfinite(values))[1]})
+        raise GrnsearchError(f"gap-gene data file {source} holds NaN or infinite values (columns {bad}); {fix}")
+    return values[:, : len(GENES)].astype(np.float32)
+
+
+@functools.lru_cache(maxsize=1)
+def flyex_pattern() -> np.ndarray:
+    """The shipped FlyEX frame, (91, 4), read and checked once."""
+    pattern = load_flyex()
+    pattern.setflags(write=False)
+    return pattern
+
+
+@dataclass(frozen=True)
+class GapGenesTask(Task):
+    """The gap-gene task; build it with :func:`gap_genes`."""
+
+    max_mse: float = CONVERGED_MSE
+
+    def params(self) -> dict[str, float]:
+        return {"max_mse": self.max_mse}
+
+    def _inputs(self, positions: tuple[float, ...]) -> np.ndarray:
+        """Static inputs over ``positions`` for every step: (1, n_steps, P, 2)."""
+        per_position = maternal_inputs(np.asarray(positions))
+        return np.broadcast_to(per_position, (1, self.n_steps, *per_position.shape)).copy()
+
+    def conditions(self, key: jax.Array) -> Conditions:
+        targets = jnp.asarray(flyex_pattern())[None, None]  # (1, 1, P, 4): the final step only
+        return Conditions(
+            inputs=jnp.asarray(self._inputs(self.positions)),
+            targets=targets,
+            mask=jnp.ones_like(targets),
+            stationary=jnp.zeros((1,)),
+        )
+
+    def metrics(self, model: AbstractDynamics, link_scale: jax.Array, solver: str = "euler") -> dict[str, jax.Array]:
+        inputs = jnp.asarray(self._inputs(self.positions))
+        pattern = self.trajectories(model, inputs, self.dt, link_scale=link_scale, solver=solver)[0, -1]
+        return {"mse": jnp.mean((pattern - jnp.asarray(flyex_pattern())) ** 2), "final_pattern": pattern}
+
+    def success(self, metrics: dict[str, float]) -> bool:
+        return bool(metrics["mse"] < self.max_mse)
+
+    def demo_conditions(self) -> list[DemoCondition]:
+        """The time course at five positions (positions are uncoupled), the data at the end."""
+        x = np.asarray(self.positions)
+        data = flyex_pattern()
+        demos = []
+        for x0 in DEMO_POSITIONS:
+            p = int(np.argmin(np.abs(x - x0)))
+            targets = np.full((self.n_steps, len(self.scored)), np.nan)
+            targets[-1] = data[p]
+            inputs = np.repeat(maternal_inputs(x[p : p + 1]), self.n_steps, axis=0)
+            demos.append(DemoCondition(f"x = {x[p]:.2f}", inputs, targets, self.dt))
+        return demos
+
+    def mutation_conditions(self) -> tuple[np.ndarray, float]:
+        """The wild-type inputs on the 64-point read-out grid: (1, n_steps, 64, 2), and dt."""
+        return self._inputs(self.mutation_positions), self.dt
+
+    def mutation_effect(self, wild: jax.Array, mutants: jax.Array) -> jax.Array:
+        """-sum over positions of (mutant - wild type) at the final time, mean over conditions."""
+        change = wild[:, :, -1] - mutants[:, :, -1]  # (n_links, C, P, G)
+        return jnp.mean(jnp.sum(change, axis=2), axis=1)
+
+
+def gap_genes(max_mse: float = CONVERGED_MSE) -> GapGenesTask:
+    """The gap-gene task of METHOD.md section 2 with the authors' training settings (shared
+    32-32 MLP, normal init std 0.1, Adam lr 1e-3, 4000 iterations, noise 0.05 on f). Reads and
+    checks the shipped FlyEX data."""
+    flyex_pattern()
+    return GapGenesTask(
+        name="gap-genes",
+        genes=GENES,
+        inputs=INPUTS,
+        scored=GENES,
+        dt=0.1,
+        n_steps=30,
+        initial_values=(0.0,) * len(GENES),
+        defaults=TrainConfig(
+            arch="shared",
+            hidden=(32, 32),
+            optimizer="adam",
+            learning_rate=1e-3,
+            iterations=4000,
+            init="normal",
+            init_std=0.1,
+            noise=0.05,
+        ),
+        metric_names=("mse",),
+        positions=tuple(float(v) for v in training_positions()),
+        mutation_positions=tuple(float(v) for v in np.linspace(0.0, 1.0, MUTATION_POINTS)),
+        score_steps=(30,),
+        loss_reduction="mean",
+        max_mse=max_mse,
+    )
