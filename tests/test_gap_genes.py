@@ -45,6 +45,15 @@ def test_positions_match_a_loop_over_three_positions():
         np.testing.assert_allclose(field[:, :, p], alone, rtol=1e-6, atol=1e-6)
 
 
+def test_positions_match_a_loop_with_the_ode_solver():
+    model = tiny_model(2, 1)
+    inputs = jax.random.uniform(jax.random.PRNGKey(4), (1, 3, 3, 1))
+    field = simulate_positions(model, inputs, 0.2, solver="ode")
+    for p in range(3):
+        alone = simulate(model, inputs[:, :, p], 0.2, solver="ode")
+        np.testing.assert_allclose(field[:, :, p], alone, rtol=1e-5, atol=1e-6)
+
+
 def test_ring_mean_coupling_matches_a_loop():
     n_genes, dt = 2, 0.2
     model = tiny_model(n_genes, 1 + n_genes)  # one external input, then the neighbour means
@@ -66,22 +75,32 @@ def small_gap_task():
     return dataclasses.replace(tasks.get("gap-genes"), n_steps=3, score_steps=(3,), mutation_positions=(0.0, 0.4, 1.0))
 
 
-def hand_final(model: GeneNetworkModel, x: float, scale: np.ndarray, steps: int, dt: float) -> np.ndarray:
-    """Final gene levels at position ``x`` by explicit Euler steps, the MLP evaluated by hand."""
+def hand_rates(model: GeneNetworkModel, inputs: np.ndarray, g: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """f(g, I) of a shared MLP evaluated by hand, target j seeing its column of ``scale``."""
     weights = [np.asarray(w[0], dtype=np.float64) for w in model.weights]
     biases = [np.asarray(b[0], dtype=np.float64) for b in model.biases]
+    source = np.concatenate([inputs, g])
+    f = np.zeros(4)
+    for j in range(4):
+        h = source * scale[:, j]
+        for w, b in zip(weights[:-1], biases[:-1], strict=True):
+            h = np.maximum(h @ w + b, 0.0)
+        f[j] = 1.0 / (1.0 + np.exp(-(h @ weights[-1] + biases[-1])[j]))
+    return f
+
+
+def hand_run(model: GeneNetworkModel, x: float, scale: np.ndarray, steps: int, dt: float) -> list[np.ndarray]:
+    """Gene levels at position ``x`` after 0..steps explicit Euler steps from 0."""
     inputs = maternal_inputs(np.asarray([x]))[0].astype(np.float64)
-    g = np.zeros(4)
+    states = [np.zeros(4)]
     for _ in range(steps):
-        source = np.concatenate([inputs, g])
-        f = np.zeros(4)
-        for j in range(4):  # target j sees its own column of the link-scale matrix
-            h = source * scale[:, j]
-            for w, b in zip(weights[:-1], biases[:-1], strict=True):
-                h = np.maximum(h @ w + b, 0.0)
-            f[j] = 1.0 / (1.0 + np.exp(-(h @ weights[-1] + biases[-1])[j]))
-        g = (1 - dt) * g + dt * f
-    return g
+        states.append((1 - dt) * states[-1] + dt * hand_rates(model, inputs, states[-1], scale))
+    return states
+
+
+def hand_final(model: GeneNetworkModel, x: float, scale: np.ndarray, steps: int, dt: float) -> np.ndarray:
+    """Final gene levels at position ``x``."""
+    return hand_run(model, x, scale, steps, dt)[-1]
 
 
 def test_patterning_strength_matches_a_hand_computation():
@@ -98,6 +117,23 @@ def test_patterning_strength_matches_a_hand_computation():
             for x in task.mutation_positions
         )
         assert strengths[i, j] == pytest.approx(expected, rel=1e-4, abs=1e-6)
+
+
+def test_patterning_derivative_mode_matches_a_hand_computation():
+    task = small_gap_task()
+    model = tiny_model(4, 2, seed=5, fixed=(0.0,) * 4)
+    strengths = link_strengths(model, task, lam=0.5, mode="derivative")
+    wild_scale = np.ones((6, 4))
+    for src, tgt in (("Tor", "Kr"), ("hb", "gt")):
+        i, j = task.check_link((src, tgt))
+        scale = wild_scale.copy()
+        scale[i, j] = 0.5
+        changes = []  # f_j wild type - f_j mutant along the wild-type states, every position and step
+        for x in task.mutation_positions:
+            inputs = maternal_inputs(np.asarray([x]))[0].astype(np.float64)
+            for g in hand_run(model, x, wild_scale, 3, task.dt)[:-1]:
+                changes.append(hand_rates(model, inputs, g, wild_scale)[j] - hand_rates(model, inputs, g, scale)[j])
+        assert strengths[i, j] == pytest.approx(np.mean(changes), rel=1e-4, abs=1e-7)
 
 
 def test_convergence_rule_and_loss_scale():
@@ -150,3 +186,13 @@ def test_train_and_mutate_gap_genes(tmp_path, capsys):
     assert cli.main(["mutate", str(run), str(out / "seed-1"), "--lam", "0", "--quiet"]) == 0
     assert (run / "figures" / "knockouts.png").is_file()
     capsys.readouterr()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"coupling": "nearest"}, {"loss_reduction": "median"}, {"score_steps": (31,)}, {"mutation_positions": ()}],
+    ids=["coupling", "reduction", "score-step", "no-readout-grid"],
+)
+def test_spatial_task_settings_are_checked(change):
+    with pytest.raises(ValueError):
+        dataclasses.replace(tasks.get("gap-genes"), **change)

@@ -21,9 +21,11 @@ from grnsearch.config import TrainConfig
 from grnsearch.dynamics.base import AbstractDynamics
 from grnsearch.dynamics.neural import GeneNetworkModel
 from grnsearch.dynamics.simulate import simulate
-from grnsearch.dynamics.spatial import n_coupling_inputs, simulate_positions, synthesis_at_positions
+from grnsearch.dynamics.spatial import COUPLINGS, n_coupling_inputs, simulate_positions, synthesis_at_positions
 from grnsearch.network.links import all_links, link_index
 from grnsearch.tasks.hill_screen import OscillationScreen
+
+LOSS_REDUCTIONS = ("sum", "mean")
 
 
 class Conditions(NamedTuple):
@@ -86,6 +88,19 @@ class Task(abc.ABC):
     loss_reduction: str = "sum"
     # the Euler step of the protocol that ``metrics`` simulates (None: the training dt)
     metrics_dt: ClassVar[float | None] = None
+
+    def __post_init__(self) -> None:
+        # built-in tasks are code, not user input: a wrong one is a programming error
+        if self.coupling not in COUPLINGS:
+            raise ValueError(f"task {self.name}: unknown coupling {self.coupling!r}; choose one of {COUPLINGS}")
+        if self.loss_reduction not in LOSS_REDUCTIONS:
+            raise ValueError(f"task {self.name}: loss_reduction must be one of {LOSS_REDUCTIONS}")
+        if any(not 1 <= k <= self.n_steps for k in self.score_steps):
+            raise ValueError(f"task {self.name}: score_steps must lie in 1..{self.n_steps}")
+        if bool(self.positions) != bool(self.mutation_positions):
+            raise ValueError(f"task {self.name}: a spatial task needs both positions and mutation_positions")
+        if self.coupling != "none" and not self.positions:
+            raise ValueError(f"task {self.name}: a coupling needs positions")
 
     # ---- node bookkeeping -------------------------------------------------------------
     @property
