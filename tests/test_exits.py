@@ -15,13 +15,14 @@ def test_an_unexpected_exception_is_one_line_and_a_crash_log(tmp_path, monkeypat
     monkeypatch.setenv("GRNSEARCH_LOG_DIR", str(tmp_path / "logs"))
 
     def broken(task):
-        raise RuntimeError("something the code did not expect")
+        raise RuntimeError("something the code did not expect\n\nwith more lines, as JAX's errors have")
 
     monkeypatch.setattr(train_command.tasks, "get", broken)
     code = cli.main(["train", "adaptation", "--out", str(tmp_path / "out")])
     assert code == 70
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("grnsearch: internal error (RuntimeError: something")
+    assert "more lines" not in err[0]
     (log,) = (tmp_path / "logs").iterdir()
     assert str(log) in err[0]
     text = log.read_text()

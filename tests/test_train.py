@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import grnsearch
+from grnsearch.cli import main
 from grnsearch.config import TrainConfig
 from grnsearch.dynamics.simulate import simulate
 from grnsearch.errors import GrnsearchError
@@ -108,3 +109,12 @@ def test_bad_settings_raise_clear_errors(adaptation_task):
         TrainConfig().replace(free_start="random")
     config = TrainConfig().replace(init="normal", init_std=0.05, free_start="uniform")
     assert TrainConfig.from_dict(config.to_dict()) == config and config.weight_std == 0.05
+
+
+def test_the_ode_solver_trains_several_seeds(tmp_path):
+    # several seeds are sharded over the devices for Euler; Diffrax's loops cannot be, so ODE
+    # training runs them in one vmap (this failed with exit 70 before)
+    out = tmp_path / "ode"
+    argv = ["train", "adaptation", "--seeds", "2", "--solver", "ode", "--iterations", "5", "--out", str(out)]
+    assert main([*argv, "--no-figures", "--quiet"]) == 0
+    assert sorted(p.name for p in out.glob("seed-*")) == ["seed-0", "seed-1"]

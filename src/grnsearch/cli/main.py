@@ -173,11 +173,18 @@ def _crashed(argv: Sequence[str], err: Exception) -> int:
     """Report an unexpected exception in one line and its traceback in a log file."""
     log = _write_crash_log(argv)
     print(
-        f"grnsearch: internal error ({type(err).__name__}: {str(err)[:200]}); the traceback is in {log}; "
+        f"grnsearch: internal error ({type(err).__name__}: {_first_line(err)}); the traceback is in {log}; "
         "please report it",
         file=sys.stderr,
     )
     return EXIT_CRASH
+
+
+def _first_line(err: Exception, limit: int = 200) -> str:
+    """The first line of an exception's message, shortened, so that the report stays one line."""
+    lines = str(err).strip().splitlines()
+    first = lines[0] if lines else ""
+    return first if len(first) <= limit else first[: limit - 3] + "..."
 
 
 def _interrupted(signum: int | None, args: argparse.Namespace | None) -> int:

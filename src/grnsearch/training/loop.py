@@ -124,7 +124,9 @@ def train_models(
     """
     start_time = time.perf_counter()
     n = len(seeds)
-    n_devices = min(jax.local_device_count(), n)
+    # Diffrax's adaptive loops carry values that shard_map's varying-axes check rejects (a carry
+    # enters unmarked and leaves varying over "seed"), so ODE training stays on one device's vmap
+    n_devices = 1 if config.solver == "ode" else min(jax.local_device_count(), n)
     padded = -(-n // n_devices) * n_devices
 
     keys = jnp.stack([jnp.stack(seed_keys(s)) for s in seeds])  # (n, 3, 2)
