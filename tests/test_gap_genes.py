@@ -183,8 +183,9 @@ def test_train_and_mutate_gap_genes(tmp_path, capsys):
     metrics = json.loads((run / "metrics.json").read_text())
     assert np.asarray(metrics["final_pattern"]).shape == (91, 4) and metrics["mse"] > 0
     assert (run / "figures" / "pattern.png").is_file() and (run / "figures" / "response.png").is_file()
-    assert cli.main(["mutate", str(run), str(out / "seed-1"), "--lam", "0", "--quiet"]) == 0
+    assert cli.main(["mutate", str(run), str(out / "seed-1"), "--quiet"]) == 0
     assert (run / "figures" / "knockouts.png").is_file()
+    assert json.loads((run / "topology.json").read_text())["lam"] == 0.0  # the task's knockout by default
     capsys.readouterr()
 
 

@@ -205,11 +205,20 @@ class LinkReport:
 
 
 def analyse(
-    models: Ensemble | Sequence[TrainedModel], lam: float = 0.9, mode: str = "trajectory", cutoff: float | str = "auto"
+    models: Ensemble | Sequence[TrainedModel],
+    lam: float | None = None,
+    mode: str = "trajectory",
+    cutoff: float | str = "auto",
 ) -> LinkReport:
     """Link strengths of every model (vectorised over models and links), the cutoff and the
-    topologies. All models must share one task; models trained with different settings are
-    grouped and each group runs as one program."""
+    topologies; ``lam`` None takes the task's ``knockdown`` (0.9; 0 for patterning). All models
+    must share one task; models trained with different settings are grouped and each group runs
+    as one program."""
+    if not isinstance(models, Ensemble):
+        models = list(models)
+        if not models:
+            raise GrnsearchError("no trained models to analyse")
+    lam = (models.task if isinstance(models, Ensemble) else models[0].task).knockdown if lam is None else lam
     ReadoutSettings(lam, mode, cutoff)
     if isinstance(models, Ensemble):
         task, seeds = models.task, list(models.seeds)
@@ -218,9 +227,6 @@ def analyse(
         )
         strengths = ensemble_link_strengths(models.models, task, scales, lam, mode, solver=models.config.solver)
     else:
-        models = list(models)
-        if not models:
-            raise GrnsearchError("no trained models to analyse")
         task = models[0].task
         if any(m.task != task for m in models):
             raise GrnsearchError("all runs given together must be of one task; mutate them separately")

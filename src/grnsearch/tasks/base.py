@@ -76,6 +76,9 @@ class Task(abc.ABC):
     hill_screen: OscillationScreen | None = None
     # numbers the paper reports for this task, by name (shown beside ours, never used to compute)
     paper_figures: tuple[tuple[str, float], ...] = ()
+    # the link test's default factor when none is given: 0.9, the paper's knockdown of Fig. 3;
+    # patterning tasks knock links out (0), as the authors did for Fig. 5
+    knockdown: float = 0.9
     # spatial tasks (dynamics/spatial.py): positions along the axis (empty: not spatial); the
     # coupling between neighbours, whose inputs are the last names of ``inputs``; the positions
     # at which links are mutated (``mutation_conditions`` gives their inputs)

@@ -179,6 +179,7 @@ def gap_genes(max_mse: float = CONVERGED_MSE) -> GapGenesTask:
         positions=tuple(float(v) for v in training_positions()),
         mutation_positions=tuple(float(v) for v in np.linspace(0.0, 1.0, MUTATION_POINTS)),
         score_steps=(30,),
+        knockdown=0.0,
         loss_reduction="mean",
         max_mse=max_mse,
     )

@@ -93,19 +93,19 @@ def run_study(
     *,
     seed: int = 0,
     config: TrainConfig | None = None,
-    lam: float = 0.9,
+    lam: float | None = None,
     cutoff: float | str = "auto",
     distribution: Distribution | None = None,
     progress: bool = False,
     **overrides: Any,
 ) -> StudyResult:
     """Train every seed, decide convergence by the task's criterion, mutate every model
-    (trajectory mode, knockdown ``lam``) and read its topology. Training runs as one vectorised
-    ensemble in-process, or as one chunk of seeds per worker of ``distribution``. The automatic
-    cutoff maximises the number of distinct topologies among the converged runs. Every setting is
-    checked before any training."""
+    (trajectory mode, knockdown ``lam``, by default the task's ``knockdown``) and read its
+    topology. Training runs as one vectorised ensemble in-process, or as one chunk of seeds per
+    worker of ``distribution``. The automatic cutoff maximises the number of distinct topologies
+    among the converged runs. Every setting is checked before any training."""
     start = time.perf_counter()
-    readout = ReadoutSettings(lam, "trajectory", cutoff)
+    readout = ReadoutSettings(task.knockdown if lam is None else lam, "trajectory", cutoff)
     distribution = distribution or Distribution()
     seed_list = resolve_seeds(seeds, seed)
     config = (config or task.defaults).replace(**overrides)

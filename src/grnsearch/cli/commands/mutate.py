@@ -22,7 +22,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("run_dirs", nargs="+", metavar="RUN_DIR", help="run directories (seed-<k>) from 'grnsearch train'")
     p.add_argument(
-        "--lam", type=options.lam, default=0.9, help="knockdown factor in [0, 1); 0 = knockout (default 0.9)"
+        "--lam",
+        type=options.lam,
+        default=None,
+        help="knockdown factor in [0, 1); 0 = knockout (default: the task's, 0.9; 0 for gap-genes)",
     )
     p.add_argument(
         "--mode",

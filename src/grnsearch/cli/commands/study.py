@@ -21,7 +21,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "most frequent topologies.",
     )
     options.add_task_options(p, 200, "runs", "training iterations (default: the task's)")
-    p.add_argument("--lam", type=options.lam, default=0.9, help="knockdown factor of the link test (default 0.9)")
+    p.add_argument(
+        "--lam",
+        type=options.lam,
+        default=None,
+        help="knockdown factor of the link test (default: the task's, 0.9; 0, a knockout, for gap-genes)",
+    )
     p.add_argument(
         "--cutoff",
         type=options.cutoff,
