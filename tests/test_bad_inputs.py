@@ -41,10 +41,24 @@ OSC_LINKS = link_names(OSC.sources, OSC.genes)
 
 @pytest.fixture(scope="session")
 def fixtures(tmp_path_factory) -> Path:
-    """``run/seed-0`` (adaptation, 20 iterations), ``study/`` (the authors' oscillation strengths as
+    """``run/seed-0`` (adaptation, 20 iterations), ``gap/seed-0`` (gap genes, 5 iterations),
+    ``study/`` (the authors' oscillation strengths as
     a study), ``table.csv`` (those strengths) and ``search/`` (a finished search of 25 topologies)."""
     root = tmp_path_factory.mktemp("valid")
     argv = ["train", "adaptation", "--seeds", "1", "--iterations", "20", "--out", str(root / "run")]
+    assert main([*argv, "--no-figures", "--quiet"]) == 0
+    argv = [
+        "train",
+        "gap-genes",
+        "--seeds",
+        "1",
+        "--iterations",
+        "5",
+        "--extra-iterations",
+        "0",
+        "--out",
+        str(root / "gap"),
+    ]
     assert main([*argv, "--no-figures", "--quiet"]) == 0
     strengths = pd.read_csv(DATA / "shen2021_oscillation" / "rnn_link_strengths.csv")
     strengths.to_csv(root / "table.csv", index=False)
@@ -156,6 +170,11 @@ def setting(*keys_and_value):
     return change
 
 
+def both(first: Callable[[dict], None], second: Callable[[dict], None]) -> Callable[[dict], None]:
+    """Two JSON edits in turn."""
+    return lambda record: (first(record), second(record))[-1]
+
+
 DROP = object()
 UTF16 = "a,b\n1,2\n".encode("utf-16")
 GZIP = gzip.compress(b"a,b\n1,2\n")
@@ -264,7 +283,13 @@ RUN_SPOILS: list[tuple[str, Callable[[Path], Path]]] = [
     ("arch-other", manifest(setting("config", "arch", "shared"), "params.eqx")),
     ("arch-unknown", manifest(setting("config", "arch", "conv"))),
     ("iterations-text", manifest(setting("config", "iterations", "20"))),
-    ("iterations-other", manifest(setting("config", "iterations", 30), "history.csv")),
+    ("iterations-other", manifest(setting("config", "iterations", 30))),
+    (
+        "iterations-trained-other",
+        manifest(both(setting("config", "extra_iterations", 20), setting("iterations_trained", 30)), "history.csv"),
+    ),  # fmt: skip
+    ("iterations-trained-beyond-extra", manifest(setting("iterations_trained", 40))),
+    ("iterations-trained-text", manifest(setting("iterations_trained", "20"))),
     ("noise-negative", manifest(setting("config", "noise", -1.0))),
     ("solver-unknown", manifest(setting("config", "solver", "rk4"))),
     ("blocked-unknown-node", manifest(setting("config", "blocked", ["I->g9"]))),
@@ -610,11 +635,34 @@ CASES += [
 ]
 
 
+PREDICT = ("predict", "{gap}", "--all-runs")
+CASES += [
+    Case("predict-run-without-positions", ("predict", "{run}"), "no positions"),
+    Case("predict-unknown-gene", (*PREDICT, "--knockout", "eve"), "--knockout"),
+    Case("predict-unknown-gene-in-a-double-mutant", (*PREDICT, "--knockout", "Kr,eve"), "'eve'"),
+    Case("predict-empty-gene", (*PREDICT, "--knockout", "Kr,"), "--knockout"),
+    Case("predict-gene-twice", (*PREDICT, "--knockout", "Kr,Kr"), "twice"),
+    Case("predict-unknown-input", (*PREDICT, "--scale", "Cad=2"), "--scale"),
+    Case("predict-negative-factor", (*PREDICT, "--scale", "Bcd=-1"), "--scale"),
+    Case("predict-text-factor", (*PREDICT, "--scale", "Bcd=lots"), "'Bcd=lots'"),
+    Case("predict-nan-factor", (*PREDICT, "--scale", "Bcd=nan"), "--scale"),
+    Case("predict-infinite-factor", (*PREDICT, "--scale", "Tor=inf"), "--scale"),
+    Case("predict-factor-missing", (*PREDICT, "--scale", "Bcd"), "--scale"),
+    Case("predict-gene-as-input", (*PREDICT, "--scale", "hb=2"), "'hb'"),
+    Case("predict-no-converged-run", ("predict", "{gap}"), "--all-runs"),
+    Case("predict-not-a-run", ("predict", "{file}"), "{file}"),
+    Case("predict-missing-run", ("predict", "{out}"), "{out}"),
+    Case("predict-runs-of-two-tasks", ("predict", "{gap}", "{run}", "--all-runs"), "give runs of one task together"),
+    Case("predict-out-is-a-file", (*PREDICT, "--out", "{file}"), "{file}"),
+    *cases_on("gap", PREDICT, RUN_SPOILS[:12], "predict"),
+]
+
+
 def test_there_are_enough_cases():
     assert len(CASES) >= 150
     assert len({c.id for c in CASES}) == len(CASES)
     commands = {c.argv[0] for c in CASES}
-    assert commands == {"train", "mutate", "sparsify", "study", "search", "hill-check", "compare"}
+    assert commands == {"train", "mutate", "sparsify", "study", "search", "hill-check", "compare", "predict"}
 
 
 def test_fixtures_are_valid(fixtures, tmp_path, capsys):
@@ -631,15 +679,23 @@ def test_fixtures_are_valid(fixtures, tmp_path, capsys):
 def prepare(fixtures: Path, tmp: Path) -> dict[str, str]:
     """Copies of every fixture in ``tmp`` and the paths the case templates name."""
     shutil.copytree(fixtures / "run" / "seed-0", tmp / "run" / "seed-0")
+    shutil.copytree(fixtures / "gap" / "seed-0", tmp / "gap" / "seed-0")
     shutil.copytree(fixtures / "study", tmp / "study")
     shutil.copytree(fixtures / "search", tmp / "search")
     shutil.copy(fixtures / "table.csv", tmp / "table.csv")
     (tmp / "file.txt").write_text("a plain file\n")
-    names = {"run": "run/seed-0", "study": "study", "search": "search", "table": "table.csv", "file": "file.txt"}
+    names = {
+        "run": "run/seed-0",
+        "gap": "gap/seed-0",
+        "study": "study",
+        "search": "search",
+        "table": "table.csv",
+        "file": "file.txt",
+    }
     return {key: str(tmp / name) for key, name in names.items()} | {"out": str(tmp / "out")}
 
 
-SPOIL_DIRS = {"run": "run/seed-0", "study": "study", "search": "search", "table": "."}
+SPOIL_DIRS = {"run": "run/seed-0", "gap": "gap/seed-0", "study": "study", "search": "search", "table": "."}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

@@ -7,6 +7,7 @@ import json
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pandas as pd
 import pytest
 
 from grnsearch import cli, tasks
@@ -178,7 +179,8 @@ def test_loader_names_a_bad_file(tmp_path, content, problem):
 
 def test_train_and_mutate_gap_genes(tmp_path, capsys):
     out = tmp_path / "gap"
-    assert cli.main(["train", "gap-genes", "--seeds", "2", "--iterations", "4", "--out", str(out), "--quiet"]) == 0
+    argv = ["train", "gap-genes", "--seeds", "2", "--iterations", "4", "--extra-iterations", "0", "--out", str(out)]
+    assert cli.main([*argv, "--quiet"]) == 0
     run = out / "seed-0"
     metrics = json.loads((run / "metrics.json").read_text())
     assert np.asarray(metrics["final_pattern"]).shape == (91, 4) and metrics["mse"] > 0
@@ -186,6 +188,27 @@ def test_train_and_mutate_gap_genes(tmp_path, capsys):
     assert cli.main(["mutate", str(run), str(out / "seed-1"), "--quiet"]) == 0
     assert (run / "figures" / "knockouts.png").is_file()
     assert json.loads((run / "topology.json").read_text())["lam"] == 0.0  # the task's knockout by default
+    capsys.readouterr()
+
+
+def test_study_writes_the_consensus_and_its_comparison(tmp_path, capsys):
+    out = tmp_path / "study"
+    argv = ["study", "gap-genes", "--seeds", "3", "--iterations", "20", "--extra-iterations", "0", "--out", str(out)]
+    assert cli.main([*argv, "--quiet"]) == 0
+    consensus = pd.read_csv(out / "consensus.csv")
+    assert list(consensus.columns) == ["source", "target", "sign", "agreement", "median_strength"]
+    assert len(consensus) == 24 and consensus["sign"].isin([-1, 0, 1]).all()
+    assert ((consensus["agreement"] >= 1 / 3) & (consensus["agreement"] <= 1)).all()
+    strengths = pd.read_csv(out / "strengths.csv")
+    median = strengths["Bcd->hb"].median()  # no run converged in 20 iterations: the consensus takes all
+    assert consensus.iloc[0]["median_strength"] == pytest.approx(median)
+    comparison = pd.read_csv(out / "reference_comparison.csv")
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["consensus_runs"] == 3
+    assert summary["references"]["shen2021_rnn"]["compared"] == 19
+    assert summary["references"]["gene_circuit"]["agree"] == int(comparison["gene_circuit_agrees"].sum())
+    assert json.loads((out / "consensus.csv.json").read_text())["cutoff"] == 0.0
+    assert (out / "consensus.png").is_file()
     capsys.readouterr()
 
 

@@ -12,7 +12,8 @@ from grnsearch.dynamics.simulate import simulate
 from grnsearch.errors import GrnsearchError
 from grnsearch.tasks.adaptation import pulse
 from grnsearch.tasks.base import Conditions
-from grnsearch.training.loop import _chunk_length
+from grnsearch.training import loop
+from grnsearch.training.loop import _chunk_length, make_optimizer
 from grnsearch.training.loss import loss
 
 
@@ -118,3 +119,71 @@ def test_the_ode_solver_trains_several_seeds(tmp_path):
     argv = ["train", "adaptation", "--seeds", "2", "--solver", "ode", "--iterations", "5", "--out", str(out)]
     assert main([*argv, "--no-figures", "--quiet"]) == 0
     assert sorted(p.name for p in out.glob("seed-*")) == ["seed-0", "seed-1"]
+
+
+def test_cosine_schedule_falls_to_a_tenth_of_the_rate():
+    """With ``schedule="cosine"`` Adam's steps shrink along a half cosine: a constant gradient
+    moves a parameter by the rate at the first step and by a tenth of it at the last."""
+    config = TrainConfig(optimizer="adam", learning_rate=0.01, iterations=100, schedule="cosine")
+    optimizer = make_optimizer(config)
+    params = {"w": jnp.zeros(())}
+    state = optimizer.init(params)
+    steps = []
+    for _ in range(config.iterations):
+        updates, state = optimizer.update({"w": jnp.ones(())}, state, params)
+        steps.append(-float(updates["w"]))
+    assert steps[0] == pytest.approx(0.01, rel=1e-3)
+    assert steps[50] == pytest.approx(0.01 * (0.1 + 0.9 * 0.5), rel=1e-2)
+    assert steps[-1] == pytest.approx(0.01 * (0.1 + 0.9 * 0.5 * (1 + np.cos(np.pi * 99 / 100))), rel=1e-2)
+    constant = make_optimizer(config.replace(schedule="constant"))
+    updates, _ = constant.update({"w": jnp.ones(())}, constant.init(params), params)
+    assert -float(updates["w"]) == pytest.approx(0.01, rel=1e-3)
+    with pytest.raises(GrnsearchError, match="schedule"):
+        config.replace(schedule="linear")
+
+
+def test_training_without_blocked_links_runs_the_shared_mlp_once(adaptation_task, monkeypatch):
+    """Unblocked training skips the link scales (a shared MLP runs once per state, not once per
+    target gene): it trains the same models as the path that applies all-ones scales."""
+    config = adaptation_task.defaults.replace(arch="shared", iterations=40)
+    scales = jnp.ones((2, len(adaptation_task.sources), len(adaptation_task.genes)))
+    fast = loop.train_models(adaptation_task, config, [0, 1], scales)
+    runner = loop._chunk_runner
+    monkeypatch.setattr(loop, "_chunk_runner", lambda *args: runner(*args[:-1], False))
+    slow = loop.train_models(adaptation_task, config, [0, 1], scales)
+    np.testing.assert_allclose(fast.histories, slow.histories, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(fast.models.weights[0], slow.models.weights[0], rtol=1e-3, atol=1e-5)
+
+
+def test_extra_iterations_train_only_runs_that_have_not_converged(adaptation_task):
+    """After ``iterations``, a run the criterion accepts stops (its parameters stay as they were);
+    the others train on until each is accepted or the extra iterations are used up."""
+    config = adaptation_task.defaults.replace(iterations=20, extra_iterations=30)
+    scales = jnp.ones((3, len(adaptation_task.sources), len(adaptation_task.genes)))
+    checks = []
+
+    def converged(models):  # seed 0 at once, seed 1 after one more chunk, seed 2 never
+        checks.append(np.asarray(models.weights[0]).copy())
+        return np.asarray([True, len(checks) > 1, False])
+
+    result = loop.train_models(adaptation_task, config, [0, 1, 2], scales, converged=converged)
+    assert result.trained_iterations.tolist() == [20, 20 + loop._chunk_length(20), 50]
+    assert result.histories.shape == (3, 50)
+    assert np.isnan(result.histories[0, 20:]).all() and np.isfinite(result.histories[2]).all()
+    np.testing.assert_array_equal(result.models.weights[0][0], checks[0][0])  # seed 0 never moved again
+    plain = loop.train_models(adaptation_task, config.replace(extra_iterations=0), [0, 1, 2], scales)
+    np.testing.assert_allclose(result.models.weights[0][0], plain.models.weights[0][0], rtol=1e-6)
+    np.testing.assert_allclose(result.histories[:, :20], plain.histories, rtol=1e-6)
+    stops = loop.train_models(adaptation_task, config, [0, 1], scales[:2], converged=lambda m: np.ones(2, bool))
+    assert stops.histories.shape == (2, 20) and stops.trained_iterations.tolist() == [20, 20]
+
+
+def test_extra_iterations_round_trip_through_a_run_directory(adaptation_task, tmp_path):
+    ensemble = grnsearch.train(adaptation_task, seeds=2, iterations=10, extra_iterations=10)
+    assert ensemble.summary()["iterations"].between(10, 20).all()
+    for trained in ensemble:
+        assert len(trained.history) == ensemble.trained_iterations[list(ensemble.seeds).index(trained.seed)]
+        grnsearch.save_run(trained, tmp_path / f"seed-{trained.seed}", figures=False)
+        loaded = grnsearch.load_run(tmp_path / f"seed-{trained.seed}")
+        np.testing.assert_allclose(loaded.history, trained.history, rtol=1e-6)
+        assert loaded.config.extra_iterations == 10

@@ -17,6 +17,8 @@ ARCHITECTURES: tuple[str, ...] = ("shared", "per-gene")
 FREE_STARTS: tuple[str, ...] = ("zero", "uniform")
 SOLVERS: tuple[str, ...] = ("euler", "ode")
 OPTIMIZERS: tuple[str, ...] = ("rmsprop", "adam")
+SCHEDULES: tuple[str, ...] = ("constant", "cosine")
+COSINE_FLOOR = 0.1  # a cosine schedule ends at this fraction of the learning rate
 INITS: tuple[str, ...] = ("glorot", "normal")
 MODES: tuple[str, ...] = ("trajectory", "derivative")
 
@@ -82,7 +84,11 @@ class TrainConfig:
     noise added to f at every Euler step while training (0 = none). ``init = "glorot"`` draws
     Glorot-uniform weights and zero biases; ``"normal"`` draws every weight and bias from a normal
     of standard deviation ``init_std`` truncated at two of them. ``free_start`` is where the genes
-    the task leaves free start: ``"zero"`` or ``"uniform"`` in [0, 1).
+    the task leaves free start: ``"zero"`` or ``"uniform"`` in [0, 1). ``schedule`` keeps the
+    learning rate ``constant`` or lets it fall along a half ``cosine`` to ``COSINE_FLOOR`` of
+    itself over the iterations. ``extra_iterations`` go on training, after ``iterations``, only
+    the models that do not yet meet the task's success criterion, each until it does (checked
+    between chunks of iterations); the others keep what ``iterations`` gave them.
     """
 
     arch: str = "per-gene"
@@ -92,7 +98,9 @@ class TrainConfig:
     free_start: str = "zero"
     optimizer: str = "rmsprop"
     learning_rate: float = 1e-3
+    schedule: str = "constant"
     iterations: int = 2000
+    extra_iterations: int = 0
     noise: float = 0.0
     solver: str = "euler"
     blocked: tuple[tuple[str, str], ...] = field(default_factory=tuple)
@@ -121,8 +129,11 @@ class TrainConfig:
         check_finite(self.init_std, "init_std", strict=True)
         _choice(self.free_start, FREE_STARTS, "free_start", "free start")
         _choice(self.optimizer, OPTIMIZERS, "optimizer", "optimizer")
+        _choice(self.schedule, SCHEDULES, "schedule", "learning-rate schedule")
         _choice(self.solver, SOLVERS, "solver", "solver")
         check_positive_int(self.iterations, "iterations", MAX_ITERATIONS)
+        if self.extra_iterations != 0:
+            check_positive_int(self.extra_iterations, "extra_iterations", MAX_ITERATIONS)
         check_finite(self.learning_rate, "learning_rate", strict=True)
         check_finite(self.noise, "noise")
         if self.noise > 0 and self.solver == "ode":

@@ -18,6 +18,7 @@ from grnsearch.config import (
     MAX_ITERATIONS,
     MAX_SEED,
     MAX_SEEDS,
+    SCHEDULES,
     Distribution,
     check_seed,
 )
@@ -33,6 +34,12 @@ FLAGS: dict[str, str] = {
     "init_std": "--init-std",
     "free_start": "--free-start",
     "iterations": "--iterations",
+    "extra_iterations": "--extra-iterations",
+    "learning_rate": "--learning-rate",
+    "schedule": "--schedule",
+    "knockout": "--knockout",
+    "scale": "--scale",
+    "all_runs": "--all-runs",
     "noise": "--noise",
     "solver": "--solver",
     "blocked": "--block",
@@ -69,11 +76,19 @@ def positive_int(text: str) -> int:
     return value
 
 
-def count_up_to(maximum: int) -> Callable[[str], int]:
-    """An argparse type for a whole number in [1, maximum] (larger runs would not finish or fit)."""
+def count_up_to(maximum: int, minimum: int = 1) -> Callable[[str], int]:
+    """An argparse type for a whole number in [minimum, maximum] (larger runs would not finish or fit)."""
 
     def parse(text: str) -> int:
-        value = positive_int(text)
+        if minimum == 1:
+            value = positive_int(text)
+        else:
+            try:
+                value = int(text)
+            except ValueError:
+                raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {text!r}") from None
+            if value < minimum:
+                raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {value}")
         if value > maximum:
             raise argparse.ArgumentTypeError(f"expected at most {maximum:,}, got {value:,}")
         return value
@@ -131,6 +146,7 @@ def number_in(
 noise = number_in(0.0, math.inf, include_high=False, what="a noise standard deviation")
 init_std = number_in(0.0, math.inf, include_low=False, include_high=False, what="a standard deviation")
 lam = number_in(0.0, 1.0, include_high=False, what="a knockdown factor (0 = knockout)")
+learning_rate = number_in(0.0, math.inf, include_low=False, include_high=False, what="a learning rate")
 hill_exponent = number_in(1.0, 8.0, what="a Hill exponent")
 strength_cutoff = number_in(0.0, float("inf"), include_high=False, what="a strength cutoff")
 
@@ -142,6 +158,22 @@ def add_task_options(p: argparse.ArgumentParser, seeds: int, what: str, iteratio
     p.add_argument("--seed", type=seed, default=0, help="first seed; the others follow as seed+1, ... (default 0)")
     p.add_argument("--arch", choices=ARCHITECTURES, default=None, help="MLP architecture (default: the task's)")
     p.add_argument("--iterations", type=count_up_to(MAX_ITERATIONS), default=None, help=iterations_help)
+    p.add_argument(
+        "--extra-iterations",
+        type=count_up_to(MAX_ITERATIONS, minimum=0),
+        default=None,
+        help="more iterations only for runs not yet converged after --iterations, each until it converges "
+        "(default: the task's; 6000 for gap-genes, 0 for the others)",
+    )
+    p.add_argument(
+        "--learning-rate", type=learning_rate, default=None, help="the optimiser's rate (default: the task's)"
+    )
+    p.add_argument(
+        "--schedule",
+        choices=SCHEDULES,
+        default=None,
+        help="learning rate constant, or falling along a half cosine to a tenth of it (default: the task's)",
+    )
     p.add_argument(
         "--init",
         choices=INITS,
@@ -163,6 +195,9 @@ def model_options(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "arch": args.arch,
         "iterations": args.iterations,
+        "extra_iterations": args.extra_iterations,
+        "learning_rate": args.learning_rate,
+        "schedule": args.schedule,
         "init": args.init,
         "init_std": args.init_std,
         "free_start": args.free_start,

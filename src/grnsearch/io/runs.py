@@ -45,6 +45,7 @@ def manifest(trained: TrainedModel, ensemble_size: int = 1) -> dict[str, Any]:
         "task": {"name": trained.task.name, "params": trained.task.params()},
         "config": trained.config.to_dict(),
         "seed": trained.seed,
+        "iterations_trained": len(trained.history),
         "loss": trained.loss,
         "ensemble_size": ensemble_size,
         "wall_time_s": round(trained.wall_time, 3),
@@ -130,13 +131,38 @@ def load_run(run_dir: str | Path) -> TrainedModel:
     model = _run_model(run_dir, task, config)
     history_path = run_dir / "history.csv"
     history = read_csv(history_path, RERUN, required=("loss",), numeric=("loss",))["loss"].to_numpy()
-    if len(history) != config.iterations:
+    expected = record.get("iterations_trained", config.iterations)
+    if not (isinstance(expected, int) and config.iterations <= expected <= config.iterations + config.extra_iterations):
         raise bad_file(
-            history_path, f"has {len(history)} rows but the manifest says {config.iterations} iterations", RERUN
+            run_dir / MANIFEST,
+            f"iterations_trained {expected!r} is not between iterations and iterations + extra_iterations",
+            RERUN,
         )
+    if len(history) != expected:
+        raise bad_file(history_path, f"has {len(history)} rows but the manifest says {expected} iterations", RERUN)
     metrics_path = run_dir / "metrics.json"
     metrics = json_object(metrics_path, RERUN, {name: (int, float, list) for name in task.metric_names})
     return TrainedModel(task, config, record["seed"], model, history, metrics, float(record["wall_time_s"]))
+
+
+def expand_run_dirs(paths: Sequence[str | Path]) -> list[Path]:
+    """Run directories named by ``paths``: a run directory (it has a manifest) stands for itself,
+    a directory of runs (a ``train`` or ``study`` output) for its ``seed-<k>`` runs in seed order;
+    GrnsearchError naming ``run_dirs`` for a path that is neither."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if (path / MANIFEST).is_file():
+            found.append(path)
+            continue
+        runs = [d for d in path.glob("seed-*") if (d / MANIFEST).is_file()] if path.is_dir() else []
+        if not runs:
+            what = "does not exist" if not path.exists() else "is neither a run directory nor holds seed-<k> runs"
+            raise GrnsearchError(
+                f"{path} {what}; give run directories of 'grnsearch train' or 'study', or their parent",
+                parameter="run_dirs",
+            )
+        found.extend(sorted(runs, key=lambda d: int(d.name[5:]) if d.name[5:].isdigit() else -1))
+    return found
 
 
 def load_runs(run_dirs: Sequence[str | Path]) -> list[TrainedModel]:

@@ -15,15 +15,19 @@ ACTIVATION_COLOUR = "black"
 REPRESSION_COLOUR = "tab:red"
 
 
-def _node_positions(inputs: tuple[str, ...], genes: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """Inputs in a row on top, genes on a circle below (a row of two for two genes)."""
+LAYOUTS = ("circle", "row")
+
+
+def _node_positions(inputs: tuple[str, ...], genes: tuple[str, ...], layout: str = "circle") -> dict[str, np.ndarray]:
+    """Inputs in a row on top, genes on a circle below (a row of two for two genes), or with
+    ``layout`` "row" in one row in their given order (such as the anterior-posterior order)."""
     pos = {}
-    top = 1.3 if len(genes) <= 2 else 1.9
+    top = 1.3 if len(genes) <= 2 or layout == "row" else 1.9
     for k, name in enumerate(inputs):
         pos[name] = np.array([(k - (len(inputs) - 1) / 2) * 1.2, top])
     n = len(genes)
     for k, name in enumerate(genes):
-        if n <= 2:
+        if n <= 2 or layout == "row":
             pos[name] = np.array([(k - (n - 1) / 2) * 1.6, 0.0])
         else:
             angle = np.pi / 2 + 2 * np.pi * k / n
@@ -38,9 +42,11 @@ def _rotate(v: np.ndarray, angle: float) -> np.ndarray:
     return np.array([v[0] * np.cos(angle) - v[1] * np.sin(angle), v[0] * np.sin(angle) + v[1] * np.cos(angle)])
 
 
-def _link_arrow(a: np.ndarray, b: np.ndarray, centre: np.ndarray, sign: int, width: float) -> FancyArrowPatch:
-    """The arrow (activation) or bar (repression) from node position ``a`` to ``b``; a self-link
-    (a is b) is a loop bulging away from ``centre``, the middle of the genes."""
+def _link_arrow(
+    a: np.ndarray, b: np.ndarray, centre: np.ndarray, sign: int, width: float, curve: float = 0.18
+) -> FancyArrowPatch:
+    """The arrow (activation) or bar (repression) from node position ``a`` to ``b``, bent by
+    ``curve``; a self-link (a is b) is a loop bulging away from ``centre``, the middle of the genes."""
     style = "-|>,head_length=6,head_width=4" if sign > 0 else "-[,widthB=5,lengthB=0"
     colour = ACTIVATION_COLOUR if sign > 0 else REPRESSION_COLOUR
     if a is b:
@@ -50,24 +56,28 @@ def _link_arrow(a: np.ndarray, b: np.ndarray, centre: np.ndarray, sign: int, wid
         start, end, bend = a + NODE_RADIUS * _rotate(out, turn), a + NODE_RADIUS * _rotate(out, -turn), -2.4
     else:
         direction = (b - a) / np.linalg.norm(b - a)
-        start, end, bend = a + direction * NODE_RADIUS, b - direction * (NODE_RADIUS + 0.03), 0.18
+        start, end, bend = a + direction * NODE_RADIUS, b - direction * (NODE_RADIUS + 0.03), curve
     return FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={bend}", arrowstyle=style, color=colour,
                            lw=width, mutation_scale=1.5, shrinkA=0, shrinkB=0)  # fmt: skip
 
 
-def draw_network(ax: plt.Axes, topology: Topology, strengths: np.ndarray | None = None, title: str = "") -> None:
+def draw_network(
+    ax: plt.Axes, topology: Topology, strengths: np.ndarray | None = None, title: str = "", layout: str = "circle"
+) -> None:
     """Draw a signed topology on ``ax``: arrows for activation, bars for repression, line width
-    by |strength| (relative to the strongest link)."""
-    pos = _node_positions(topology.inputs, topology.genes)
+    by |strength| (relative to the strongest link); genes on a circle or, with ``layout`` "row",
+    in one row in their order (links between genes then arc over or under the row)."""
+    pos = _node_positions(topology.inputs, topology.genes, layout)
+    curve = 0.45 if layout == "row" else 0.18
     links = topology.links()
     magnitude = {(s, t): 0.0 if strengths is None else abs(float(strengths[topology.sources.index(s),
                                                                            topology.genes.index(t)]))
                  for s, t, _ in links}  # fmt: skip
     top = max(magnitude.values(), default=0.0)
-    centre = np.mean([pos[g] for g in topology.genes], axis=0)
+    centre = np.mean([pos[g] for g in topology.genes], axis=0) + (np.array([0.0, 1.0]) if layout == "row" else 0.0)
     for src, tgt, sign in links:
         width = 0.8 + 3.2 * magnitude[src, tgt] / top if strengths is not None and top > 0 else 2.0
-        ax.add_patch(_link_arrow(pos[src], pos[tgt], centre, sign, width))
+        ax.add_patch(_link_arrow(pos[src], pos[tgt], centre, sign, width, curve))
     for name, p in pos.items():
         is_input = name in topology.inputs
         face, edge = ("white", "gray") if is_input else ("#dbe9f6", "tab:blue")

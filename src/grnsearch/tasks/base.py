@@ -23,6 +23,7 @@ from grnsearch.dynamics.neural import GeneNetworkModel
 from grnsearch.dynamics.simulate import simulate
 from grnsearch.dynamics.spatial import COUPLINGS, n_coupling_inputs, simulate_positions, synthesis_at_positions
 from grnsearch.network.links import all_links, link_index
+from grnsearch.network.reference import ReferenceNetwork
 from grnsearch.tasks.hill_screen import OscillationScreen
 
 LOSS_REDUCTIONS = ("sum", "mean")
@@ -89,6 +90,11 @@ class Task(abc.ABC):
     score_steps: tuple[int, ...] = ()
     # "sum": loss = sqrt(sum of squared errors); "mean": sqrt(mean over the scored entries)
     loss_reduction: str = "sum"
+    # signed networks from elsewhere that a study's consensus network is compared with
+    references: tuple[ReferenceNetwork, ...] = ()
+    # the input changes (input, factor) of a spatial task's default mutant panel (``predict
+    # --panel``), beside every single-gene knockout; empty = every input set to 0
+    dosage_panel: tuple[tuple[str, float], ...] = ()
     # the Euler step of the protocol that ``metrics`` simulates (None: the training dt)
     metrics_dt: ClassVar[float | None] = None
 
@@ -102,6 +108,8 @@ class Task(abc.ABC):
             raise ValueError(f"task {self.name}: score_steps must lie in 1..{self.n_steps}")
         if bool(self.positions) != bool(self.mutation_positions):
             raise ValueError(f"task {self.name}: a spatial task needs both positions and mutation_positions")
+        if any(name not in self.inputs[: self.n_external_inputs] or f < 0 for name, f in self.dosage_panel):
+            raise ValueError(f"task {self.name}: dosage_panel needs external inputs and factors >= 0")
         if self.coupling != "none" and not self.positions:
             raise ValueError(f"task {self.name}: a coupling needs positions")
 

@@ -72,9 +72,14 @@ class Ensemble:
     config: TrainConfig
     seeds: list[int]
     models: GeneNetworkModel  # leaves stacked over seeds
-    histories: np.ndarray  # (n_seeds, iterations)
+    histories: np.ndarray  # (n_seeds, longest training); NaN after a model stopped
     metrics: dict[str, np.ndarray]  # each (n_seeds, ...)
     wall_time: float
+    trained_iterations: np.ndarray | None = None  # (n_seeds,); None: every model the full histories
+
+    def __post_init__(self) -> None:
+        if self.trained_iterations is None:
+            self.trained_iterations = np.full(len(self.seeds), self.histories.shape[1], dtype=int)
 
     def __len__(self) -> int:
         return len(self.seeds)
@@ -85,19 +90,19 @@ class Ensemble:
             config=self.config,
             seed=self.seeds[i],
             model=take(self.models, i),
-            history=self.histories[i],
+            history=self.histories[i, : self.trained_iterations[i]],
             metrics=self.metrics_of(i),
             wall_time=self.wall_time,
         )
 
     def metrics_of(self, i: int) -> dict[str, Any]:
         """Model i's metrics as plain Python values."""
-        return {k: np.asarray(v[i]).tolist() for k, v in self.metrics.items()}
+        return _metrics_of(self.metrics, i)
 
     @property
     def converged(self) -> np.ndarray:
         """Whether each model meets the task's success criterion, (n_seeds,) bool."""
-        return np.asarray([self.task.success(self.metrics_of(i)) for i in range(len(self))], dtype=bool)
+        return _successes(self.task, self.metrics, len(self))
 
     def __iter__(self) -> Iterator[TrainedModel]:
         return (self[i] for i in range(len(self)))
@@ -105,14 +110,24 @@ class Ensemble:
     def summary(self) -> pd.DataFrame:
         """One row per seed: ``seed``, ``loss``, the task's scalar metrics, then ``converged``
         (the task's success criterion)."""
-        rows = {
-            "seed": self.seeds,
-            "loss": np.mean(self.histories[:, -LOSS_TAIL:], axis=1),
-        }
+        ends = self.trained_iterations
+        loss = [np.mean(h[max(0, t - LOSS_TAIL) : t]) for h, t in zip(self.histories, ends, strict=True)]
+        rows = {"seed": self.seeds, "loss": loss}
+        if self.config.extra_iterations:
+            rows["iterations"] = self.trained_iterations
         for name in self.task.metric_names:
             rows[name] = np.asarray(self.metrics[name])
         rows["converged"] = self.converged
         return pd.DataFrame(rows)
+
+
+def _metrics_of(metrics: dict[str, np.ndarray], i: int) -> dict[str, Any]:
+    return {k: np.asarray(v[i]).tolist() for k, v in metrics.items()}
+
+
+def _successes(task: Task, metrics: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """Whether each of ``n`` models with stacked ``metrics`` meets the task's criterion."""
+    return np.asarray([task.success(_metrics_of(metrics, i)) for i in range(n)], dtype=bool)
 
 
 def concat_ensembles(parts: Sequence[Ensemble]) -> Ensemble:
@@ -124,14 +139,19 @@ def concat_ensembles(parts: Sequence[Ensemble]) -> Ensemble:
         raise GrnsearchError("only ensembles of one task and configuration can be joined")
     models = concatenate([p.models for p in parts])
     metrics = {k: np.concatenate([p.metrics[k] for p in parts]) for k in first.metrics}
+    longest = max(p.histories.shape[1] for p in parts)
+    histories = [
+        np.pad(p.histories, ((0, 0), (0, longest - p.histories.shape[1])), constant_values=np.nan) for p in parts
+    ]
     return Ensemble(
         first.task,
         first.config,
         [s for p in parts for s in p.seeds],
         models,
-        np.concatenate([p.histories for p in parts]),
+        np.concatenate(histories),
         metrics,
         max(p.wall_time for p in parts),
+        np.concatenate([p.trained_iterations for p in parts]),
     )
 
 
@@ -187,6 +207,12 @@ def train(
     config = (config or task.defaults).replace(**overrides)
     scale = task.link_scale(config.blocked)
     scales = jnp.broadcast_to(scale, (len(seed_list), *scale.shape))
-    models, history, wall = train_models(task, config, seed_list, scales, progress=progress)
-    metrics = ensemble_metrics(task, models, scales, config.solver)
-    return Ensemble(task, config, seed_list, models, history, metrics, wall)
+
+    def converged(models: GeneNetworkModel) -> np.ndarray:
+        return _successes(task, ensemble_metrics(task, models, scales, config.solver), len(seed_list))
+
+    result = train_models(task, config, seed_list, scales, converged=converged, progress=progress)
+    metrics = ensemble_metrics(task, result.models, scales, config.solver)
+    return Ensemble(
+        task, config, seed_list, result.models, result.histories, metrics, result.wall_time, result.trained_iterations
+    )

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import equinox as eqx
 import jax
@@ -26,7 +27,7 @@ from jax.sharding import PartitionSpec as P
 from tqdm.auto import tqdm
 
 from grnsearch._jax import device_mesh, pad_leading, take
-from grnsearch.config import TrainConfig
+from grnsearch.config import COSINE_FLOOR, TrainConfig
 from grnsearch.dynamics.neural import GeneNetworkModel
 from grnsearch.errors import GrnsearchError
 from grnsearch.tasks.base import Task
@@ -34,10 +35,14 @@ from grnsearch.training.loss import loss
 
 
 def make_optimizer(config: TrainConfig) -> optax.GradientTransformation:
-    """The Optax optimiser named by ``config``."""
+    """The Optax optimiser named by ``config``, at a constant learning rate or one that falls along
+    a half cosine to ``COSINE_FLOOR`` of it over the iterations."""
+    rate: float | optax.Schedule = config.learning_rate
+    if config.schedule == "cosine":
+        rate = optax.cosine_decay_schedule(config.learning_rate, config.iterations, alpha=COSINE_FLOOR)
     if config.optimizer == "rmsprop":
-        return optax.rmsprop(config.learning_rate)
-    return optax.adam(config.learning_rate)
+        return optax.rmsprop(rate)
+    return optax.adam(rate)
 
 
 def seed_keys(seed: int) -> tuple[jax.Array, jax.Array, jax.Array]:
@@ -67,17 +72,20 @@ def _chunk_length(iterations: int, target_chunks: int = 20) -> int:
 
 
 @functools.lru_cache(maxsize=32)
-def _chunk_runner(task: Task, config: TrainConfig, chunk_len: int, n_devices: int):
+def _chunk_runner(task: Task, config: TrainConfig, chunk_len: int, n_devices: int, wild_type: bool):
     """A compiled function that advances a stacked ensemble by ``chunk_len`` iterations.
 
-    Signature: (params, opt_state, data_keys, noise_keys, link_scales, start) ->
-    (params, opt_state, losses[N, chunk_len]). Cached per (task, config, chunk, devices).
+    Signature: (params, opt_state, data_keys, noise_keys, link_scales, active, start) ->
+    (params, opt_state, losses[N, chunk_len]); a model whose ``active`` is False is not updated.
+    Cached per (task, config, chunk, devices, wild_type). With ``wild_type`` every link scale is
+    1 and the models run without one: a shared MLP then runs once per state instead of once per
+    target gene (the same values).
     """
     optimizer = make_optimizer(config)
     _, static = eqx.partition(task.init_model(config, jax.random.PRNGKey(0)), eqx.is_array)
     n_genes = len(task.genes)
 
-    def one_model(params, opt_state, data_key, noise_key, link_scale, start):
+    def one_model(params, opt_state, data_key, noise_key, link_scale, active, start):
         def step(carry, it):
             params, opt_state = carry
             conditions = task.conditions(jax.random.fold_in(data_key, it))
@@ -87,27 +95,42 @@ def _chunk_runner(task: Task, config: TrainConfig, chunk_len: int, n_devices: in
                 noise = config.noise * jax.random.normal(jax.random.fold_in(noise_key, it), shape)
 
             def objective(p):
-                return loss(eqx.combine(p, static), task, conditions, link_scale, solver=config.solver, noise=noise)
+                scale = None if wild_type else link_scale
+                return loss(eqx.combine(p, static), task, conditions, scale, solver=config.solver, noise=noise)
 
             value, grads = jax.value_and_grad(objective)(params)
-            updates, opt_state = optimizer.update(grads, opt_state, params)
-            return (optax.apply_updates(params, updates), opt_state), value
+            updates, new_state = optimizer.update(grads, opt_state, params)
+            # a model that is no longer active keeps its parameters and optimiser state
+            keep = functools.partial(jnp.where, active)
+            params = jax.tree.map(keep, optax.apply_updates(params, updates), params)
+            return (params, jax.tree.map(keep, new_state, opt_state)), value
 
         iters = start + jnp.arange(chunk_len)
         (params, opt_state), losses = jax.lax.scan(step, (params, opt_state), iters)
         return params, opt_state, losses
 
-    batched = jax.vmap(one_model, in_axes=(0, 0, 0, 0, 0, None))
+    batched = jax.vmap(one_model, in_axes=(0, 0, 0, 0, 0, 0, None))
     if n_devices > 1:
         mesh = device_mesh(n_devices, "seed")
         shard = P("seed")
         batched = jax.shard_map(
             batched,
             mesh=mesh,
-            in_specs=(shard, shard, shard, shard, shard, P()),
+            in_specs=(shard, shard, shard, shard, shard, shard, P()),
             out_specs=(shard, shard, shard),
         )
     return jax.jit(batched)
+
+
+class TrainedModels(NamedTuple):
+    """What :func:`train_models` returns: the stacked models, each model's loss per iteration it
+    trained (histories (n_seeds, longest); NaN after a model stopped), how many iterations each
+    trained, and the wall time in seconds."""
+
+    models: GeneNetworkModel
+    histories: np.ndarray
+    trained_iterations: np.ndarray
+    wall_time: float
 
 
 def train_models(
@@ -116,12 +139,13 @@ def train_models(
     seeds: Sequence[int],
     link_scales: jax.Array,
     *,
+    converged: Callable[[GeneNetworkModel], np.ndarray] | None = None,
     progress: bool = False,
-) -> tuple[GeneNetworkModel, np.ndarray, float]:
-    """Train one model per seed, model i under ``link_scales[i]``, as one sharded program.
-
-    Returns (stacked models, loss histories (n_seeds, iterations), wall time in seconds).
-    """
+) -> TrainedModels:
+    """Train one model per seed, model i under ``link_scales[i]``, as one sharded program:
+    ``config.iterations`` for every model, then up to ``config.extra_iterations`` more for those
+    that ``converged`` (stacked models -> bool per model, checked between chunks) does not yet
+    accept; each stops at the first check it passes, and training ends when none is left."""
     start_time = time.perf_counter()
     n = len(seeds)
     # Diffrax's adaptive loops carry values that shard_map's varying-axes check rejects (a carry
@@ -134,23 +158,47 @@ def train_models(
     params, static = eqx.partition(models, eqx.is_array)
     opt_state = jax.vmap(make_optimizer(config).init)(params)
     state = pad_leading((params, opt_state, keys[:, 1], keys[:, 2], jnp.asarray(link_scales)), padded)
-    if n_devices > 1:
-        mesh = device_mesh(n_devices, "seed")
-        state = jax.device_put(state, NamedSharding(mesh, P("seed")))
+    sharding = NamedSharding(device_mesh(n_devices, "seed"), P("seed")) if n_devices > 1 else None
+    if sharding is not None:
+        state = jax.device_put(state, sharding)
     params, opt_state, data_keys, noise_keys, scales = state
 
-    chunk = _chunk_length(config.iterations)
-    runner = _chunk_runner(task, config.replace(blocked=()), chunk, n_devices)
+    def stacked_models(p):
+        return jax.tree.map(lambda x: jax.device_put(x, jax.devices()[0]), eqx.combine(take(p, slice(0, n)), static))
+
+    wild_type = bool(np.all(np.asarray(link_scales) == 1.0))
+    extra = config.extra_iterations if converged is not None else 0
+    active = np.ones(padded, dtype=bool)
+    trained = np.zeros(n, dtype=int)
     losses = []
-    with tqdm(total=config.iterations, disable=not progress, unit="it", desc=f"training {n} model(s)") as bar:
-        for start in range(0, config.iterations, chunk):
-            params, opt_state, chunk_losses = runner(params, opt_state, data_keys, noise_keys, scales, start)
-            losses.append(chunk_losses)
+    with tqdm(total=config.iterations + extra, disable=not progress, unit="it", desc=f"training {n} model(s)") as bar:
+        for start, chunk in _schedule(config.iterations, extra):
+            if start >= config.iterations:
+                active[:n] &= ~np.asarray(converged(stacked_models(params)), dtype=bool)
+                if not active[:n].any():
+                    break
+            flags = jnp.asarray(active) if sharding is None else jax.device_put(jnp.asarray(active), sharding)
+            runner = _chunk_runner(task, config.replace(blocked=()), chunk, n_devices, wild_type)
+            params, opt_state, chunk_losses = runner(params, opt_state, data_keys, noise_keys, scales, flags, start)
+            values = np.asarray(chunk_losses)[:n]
+            losses.append(np.where(active[:n, None], values, np.nan))
+            trained += chunk * active[:n]
             bar.update(chunk)
-        history = np.concatenate([np.asarray(x) for x in losses], axis=1)[:n]
-    trained = eqx.combine(take(params, slice(0, n)), static)
-    trained = jax.tree.map(lambda x: jax.device_put(x, jax.devices()[0]), trained)
-    if not np.all(np.isfinite(history[:, -1])):
-        bad = [s for s, h in zip(seeds, history[:, -1], strict=False) if not np.isfinite(h)]
+    histories = np.concatenate(losses, axis=1)
+    last = histories[np.arange(n), trained - 1]
+    if not np.all(np.isfinite(last)):
+        bad = [s for s, h in zip(seeds, last, strict=False) if not np.isfinite(h)]
         raise GrnsearchError(f"training diverged (non-finite loss) for seeds {bad}; {_divergence_advice(config)}")
-    return trained, history, time.perf_counter() - start_time
+    return TrainedModels(stacked_models(params), histories, trained, time.perf_counter() - start_time)
+
+
+def _schedule(iterations: int, extra: int) -> list[tuple[int, int]]:
+    """(first iteration, length) of every chunk: equal chunks over ``iterations`` (one
+    compilation), then the ``extra`` iterations in chunks of the same length where they divide
+    them, else of their own equal length."""
+    chunk = _chunk_length(iterations)
+    chunks = [(start, chunk) for start in range(0, iterations, chunk)]
+    if extra:
+        step = chunk if extra % chunk == 0 else _chunk_length(extra)
+        chunks += [(iterations + k, step) for k in range(0, extra, step)]
+    return chunks

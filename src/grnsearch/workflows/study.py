@@ -13,6 +13,7 @@ import pandas as pd
 
 from grnsearch.config import Distribution, ReadoutSettings, TrainConfig
 from grnsearch.network.topology import Topology
+from grnsearch.readout.consensus import CONSENSUS_CUTOFF, agreement_summary, compare_consensus, consensus_network
 from grnsearch.readout.mutation import ensemble_link_strengths
 from grnsearch.readout.statistics import (
     CutoffScan,
@@ -67,9 +68,26 @@ class StudyResult:
         """Topology counts and probabilities over the converged runs."""
         return topology_table(t for t, ok in zip(self.topologies, self.converged, strict=False) if ok)
 
+    def consensus_basis(self) -> np.ndarray:
+        """The runs the consensus is taken over: the converged ones, or all if none converged."""
+        return self.converged if self.converged.any() else np.ones_like(self.converged)
+
+    def consensus(self, cutoff: float = CONSENSUS_CUTOFF) -> pd.DataFrame:
+        """The consensus network over the converged runs (readout/consensus.py), with
+        ``robust_sign`` and the run counts of each sign. By default every run's sign is the sign
+        of its strength, however small, as the authors counted runs for the paper's Fig. 5c; the
+        study's cutoff is for topologies, whose count it maximises."""
+        task = self.task
+        return consensus_network(self.strengths[self.consensus_basis()], task.sources, task.genes, cutoff)
+
+    def reference_comparison(self) -> pd.DataFrame:
+        """The consensus beside each of the task's reference networks, link by link."""
+        return compare_consensus(self.consensus(), self.task.references)
+
     def summary(self) -> dict[str, Any]:
-        """Convergence, read-out settings, wall time and the degeneracy of the converged runs'
-        topologies (``summary.json``)."""
+        """Convergence, read-out settings, wall time, the degeneracy of the converged runs'
+        topologies and the consensus's agreement with the task's references (``summary.json``)."""
+        references = agreement_summary(self.reference_comparison(), self.task.references)
         return {
             "task": self.task.name,
             "runs": len(self.ensemble),
@@ -79,7 +97,10 @@ class StudyResult:
             "cutoff": self.cutoff,
             "cutoff_rule": self.cutoff_rule,
             "wall_time_s": round(self.wall_time, 2),
+            "training_time_s": round(self.ensemble.wall_time, 2),
             **degeneracy(self.topology_table()),
+            "consensus_runs": int(self.consensus_basis().sum()),
+            **({"references": references} if references else {}),
         }
 
 
