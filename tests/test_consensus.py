@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+from importlib import resources
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from grnsearch import tasks
+from grnsearch.errors import GrnsearchError
 from grnsearch.network.reference import ReferenceNetwork
 from grnsearch.readout.consensus import agreement_summary, compare_consensus, consensus_network
 
@@ -77,3 +81,25 @@ def test_gap_gene_references_are_the_papers():
     summary = agreement_summary(compare_consensus(consensus, task.references), task.references)
     assert summary["shen2021_rnn"]["agree"] == 19
     assert summary["gene_circuit"] == {"compared": 24, "agree": 14, "our_sign": "robust"}
+
+
+def test_a_damaged_reference_file_is_named(tmp_path, monkeypatch):
+    gap_genes = importlib.import_module("grnsearch.tasks.gap_genes")  # the module, not its builder
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / gap_genes.RNN_CONSENSUS_FILE).write_text("regulator,target\nhb,hb\n")
+    (data / gap_genes.GENE_CIRCUIT_FILE).write_text("regulator,target,weight\nhb,hb,strong\n")
+    monkeypatch.setattr(resources, "files", lambda package: tmp_path)
+    gap_genes.reference_networks.cache_clear()
+    try:
+        with pytest.raises(GrnsearchError, match=f"{gap_genes.RNN_CONSENSUS_FILE} lacks the columns"):
+            gap_genes.reference_networks()
+        (data / gap_genes.RNN_CONSENSUS_FILE).write_text("regulator,target,n_positive,n_negative\nhb,hb,7,0\n")
+        with pytest.raises(GrnsearchError, match="weight 'strong' is not a number"):
+            gap_genes.reference_networks()
+        (data / gap_genes.GENE_CIRCUIT_FILE).unlink()
+        with pytest.raises(GrnsearchError, match="cannot read the reference file"):
+            gap_genes.reference_networks()
+    finally:
+        gap_genes.reference_networks.cache_clear()

@@ -73,5 +73,7 @@ def run(args: argparse.Namespace) -> int:
             f"30% cover {100 * spread['runs_covered_by_top']:.1f}% of converged runs"
         )
         print(table.head(10).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        for name, counts in result.summary().get("references", {}).items():
+            print(f"consensus against {name}: {counts['agree']} of {counts['compared']} links agree")
         print(f"done in {result.wall_time:.1f} s; wrote {out}/study.csv, topologies.csv, summary.json")
     return 0
