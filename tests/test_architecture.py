@@ -19,6 +19,7 @@ LAYERS = (
     "workflows",
     "io",
     "hillsearch",
+    "infer",
     "readout",
     "training",
     "tasks",

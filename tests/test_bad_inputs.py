@@ -60,6 +60,9 @@ def fixtures(tmp_path_factory) -> Path:
         str(root / "gap"),
     ]
     assert main([*argv, "--no-figures", "--quiet"]) == 0
+    (root / "scoring").mkdir()
+    (root / "scoring" / "links.csv").write_text("source,a,b\nI,1.5,0.0\na,-0.3,-2.0\nb,0.1,0.2\n")
+    (root / "scoring" / "gold.csv").write_text("source,target,sign\nI,a,1\na,b,-1\n")
     strengths = pd.read_csv(DATA / "shen2021_oscillation" / "rnn_link_strengths.csv")
     strengths.to_csv(root / "table.csv", index=False)
     study = root / "study"
@@ -658,11 +661,36 @@ CASES += [
 ]
 
 
+SCORE = ("score", "{scoring}/links.csv", "{scoring}/gold.csv")
+SCORE_SPOILS: list[tuple[str, Callable[[Path], Path]]] = [
+    ("gold-unknown-node", write("gold.csv", "source,target,sign\nI,z,1\n")),
+    ("gold-sign-two", write("gold.csv", "source,target,sign\nI,a,2\n")),
+    ("gold-sign-zero", write("gold.csv", "source,target,sign\nI,a,0\n")),
+    ("gold-sign-text", write("gold.csv", "source,target,sign\nI,a,up\n")),
+    ("gold-link-twice", write("gold.csv", "source,target,sign\nI,a,1\nI,a,-1\n")),
+    ("gold-no-sign-column", write("gold.csv", "source,target\nI,a\n")),
+    ("gold-empty", write("gold.csv", "")),
+    ("gold-missing", remove("gold.csv")),
+    ("gold-utf16", write("gold.csv", UTF16)),
+    ("prediction-text-strength", write("links.csv", "source,a,b\nI,high,0\n")),
+    ("prediction-nan-strength", write("links.csv", "source,a,b\nI,nan,0\n")),
+    ("prediction-source-twice", write("links.csv", "source,a,b\nI,1,0\nI,2,0\n")),
+    ("prediction-no-targets", write("links.csv", "source\nI\n")),
+    ("prediction-no-source-column", write("links.csv", "regulator,a\nI,1\n")),
+    ("prediction-edge-twice", write("links.csv", "source,target,strength\nI,a,1\nI,a,2\n")),
+    ("prediction-gzip", write("links.csv", GZIP)),
+]
+CASES += [
+    *cases_on("scoring", SCORE, SCORE_SPOILS, "score"),
+    Case("score-out-is-a-file", (*SCORE, "--out", "{file}"), "{file}"),
+]
+
+
 def test_there_are_enough_cases():
     assert len(CASES) >= 150
     assert len({c.id for c in CASES}) == len(CASES)
     commands = {c.argv[0] for c in CASES}
-    assert commands == {"train", "mutate", "sparsify", "study", "search", "hill-check", "compare", "predict"}
+    assert commands == {"train", "mutate", "sparsify", "study", "search", "hill-check", "compare", "predict", "score"}
 
 
 def test_fixtures_are_valid(fixtures, tmp_path, capsys):
@@ -671,6 +699,8 @@ def test_fixtures_are_valid(fixtures, tmp_path, capsys):
     code, err = run_cli(["compare", str(fixtures / "study"), str(fixtures / "search"), "--out", str(tmp_path / "c"),
                          "--no-figures", "--quiet"], capsys)  # fmt: skip
     assert code == 0, err
+    scoring = fixtures / "scoring"
+    assert run_cli(["score", str(scoring / "links.csv"), str(scoring / "gold.csv")], capsys)[0] == 0
     argv = ["compare", str(fixtures / "table.csv"), str(fixtures / "search"), "--cutoff", "5e-4"]
     code, err = run_cli([*argv, "--out", str(tmp_path / "t"), "--no-figures", "--quiet"], capsys)
     assert code == 0, err
@@ -680,6 +710,7 @@ def prepare(fixtures: Path, tmp: Path) -> dict[str, str]:
     """Copies of every fixture in ``tmp`` and the paths the case templates name."""
     shutil.copytree(fixtures / "run" / "seed-0", tmp / "run" / "seed-0")
     shutil.copytree(fixtures / "gap" / "seed-0", tmp / "gap" / "seed-0")
+    shutil.copytree(fixtures / "scoring", tmp / "scoring")
     shutil.copytree(fixtures / "study", tmp / "study")
     shutil.copytree(fixtures / "search", tmp / "search")
     shutil.copy(fixtures / "table.csv", tmp / "table.csv")
@@ -687,6 +718,7 @@ def prepare(fixtures: Path, tmp: Path) -> dict[str, str]:
     names = {
         "run": "run/seed-0",
         "gap": "gap/seed-0",
+        "scoring": "scoring",
         "study": "study",
         "search": "search",
         "table": "table.csv",
@@ -695,7 +727,14 @@ def prepare(fixtures: Path, tmp: Path) -> dict[str, str]:
     return {key: str(tmp / name) for key, name in names.items()} | {"out": str(tmp / "out")}
 
 
-SPOIL_DIRS = {"run": "run/seed-0", "gap": "gap/seed-0", "study": "study", "search": "search", "table": "."}
+SPOIL_DIRS = {
+    "run": "run/seed-0",
+    "gap": "gap/seed-0",
+    "scoring": "scoring",
+    "study": "study",
+    "search": "search",
+    "table": ".",
+}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

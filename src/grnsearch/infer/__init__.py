@@ -1,0 +1,1 @@
+"""Networks from time-series data: training on observed trajectories, baselines and scoring."""
