@@ -43,8 +43,8 @@ def test_a_knockout_has_exactly_zero_synthesis_of_its_gene():
     wild = run.model.synthesis(g, jnp.asarray([0.7, 0.1]))
     assert float(rates[1]) == 0.0
     np.testing.assert_array_equal(np.asarray(rates)[[0, 2, 3]], np.asarray(wild)[[0, 2, 3]])
-    prediction = predict_patterns(_runs(task), [Perturbation(knockouts=("Kr",))])
-    assert prediction.names == ["wt", "Kr-"]
+    prediction = predict_patterns(_runs(task), [Perturbation(knockouts=("Kr",))] * 2 + [Perturbation()])
+    assert prediction.names == ["wt", "Kr-"]  # each condition once, the wild type first
     assert np.all(prediction.patterns[:, 1, :, 1] == 0.0)
     assert np.all(prediction.patterns[:, 0, :, 1] > 0.0)
 

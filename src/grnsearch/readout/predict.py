@@ -145,7 +145,8 @@ def predict_patterns(
                 "anyway with `all_runs`",
                 parameter="all_runs",
             )
-    conditions = [Perturbation(), *[p for p in perturbations if p.name != WILD_TYPE]]
+    # the wild type first, every other condition once
+    conditions = list(dict.fromkeys([Perturbation(), *[p for p in perturbations if p.name != WILD_TYPE]]))
     inputs = task.conditions(jax.random.PRNGKey(0)).inputs
     if inputs.shape[0] != 1:
         raise GrnsearchError(
