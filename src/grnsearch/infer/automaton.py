@@ -57,7 +57,7 @@ class AutomatonRule:
 
     def dynamics(self) -> HillDynamics:
         """The rule as a model of the simulator (b = 1, n = 2)."""
-        return HillDynamics.of(self.topology, self.K, np.ones_like(self.K), fixed_initial=(0.0,) * N_GENES)
+        return HillDynamics.of(self.topology, self.K, jnp.ones_like(self.K), fixed_initial=(0.0,) * N_GENES)
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,18 +84,24 @@ def shipped_rule(model: int) -> AutomatonRule:
     return AutomatonRule(signs, K)
 
 
+def _trajectories(
+    rule: AutomatonRule, starts: jax.Array, steps: int, dt: float, noise: float, key: jax.Array | None
+) -> jax.Array:
+    inputs = jnp.zeros((starts.shape[0], steps, N_CELLS, 0))
+    eps = None
+    if noise > 0:
+        if key is None:
+            raise ValueError("noise on f needs a random key")
+        eps = noise * jax.random.normal(key, (starts.shape[0], steps, N_CELLS, N_GENES))
+    return simulate_positions(rule.dynamics(), inputs, dt, noise=eps, initial_state=starts, coupling="ring-mean")
+
+
 def simulate_rule(
     rule: AutomatonRule, starts: np.ndarray, steps: int, dt: float, noise: float = 0.0, key: jax.Array | None = None
 ) -> np.ndarray:
     """Trajectories (starts, steps + 1, cells, genes) of ``rule`` from ``starts`` (n, cells,
-    genes), with Gaussian noise of std ``noise`` on f at every step."""
-    starts = jnp.asarray(starts, dtype=jnp.float32)
-    inputs = jnp.zeros((starts.shape[0], steps, N_CELLS, 0))
-    eps = None
-    if noise > 0:
-        eps = noise * jax.random.normal(key, (starts.shape[0], steps, N_CELLS, N_GENES))
-    traj = simulate_positions(rule.dynamics(), inputs, dt, noise=eps, initial_state=starts, coupling="ring-mean")
-    return np.asarray(traj)
+    genes), with Gaussian noise of std ``noise`` on f at every step (drawn from ``key``)."""
+    return np.asarray(_trajectories(rule, jnp.asarray(starts, dtype=jnp.float32), steps, dt, noise, key))
 
 
 def centre_starts(n: int, rng: np.random.Generator, binary: bool) -> np.ndarray:
@@ -134,14 +140,9 @@ def random_rule(seed: int, *, attempts: int = 1000, starts: int = 16) -> Automat
 
 def _simulate_many(signs: np.ndarray, Ks: np.ndarray, starts: np.ndarray, key: jax.Array) -> np.ndarray:
     """One trajectory per K set (n, 401, cells, genes): 400 steps of dt 0.1, noise 1e-4."""
-    topology = Topology(signs, SOURCES, GENES)
 
     def one(K, start, k):
-        model = HillDynamics.of(topology, K, jnp.ones_like(K), fixed_initial=(0.0,) * N_GENES)
-        eps = 1e-4 * jax.random.normal(k, (1, 400, N_CELLS, N_GENES))
-        return simulate_positions(
-            model, jnp.zeros((1, 400, N_CELLS, 0)), 0.1, noise=eps, initial_state=start[None], coupling="ring-mean"
-        )[0]
+        return _trajectories(AutomatonRule(signs, K), start[None], 400, 0.1, 1e-4, k)[0]
 
     keys = jax.random.split(key, len(Ks))
     return np.asarray(jax.jit(jax.vmap(one))(jnp.asarray(Ks, jnp.float32), jnp.asarray(starts), keys))

@@ -67,6 +67,8 @@ def draw_network(
     """Draw a signed topology on ``ax``: arrows for activation, bars for repression, line width
     by |strength| (relative to the strongest link); genes on a circle or, with ``layout`` "row",
     in one row in their order (links between genes then arc over or under the row)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; choose one of {LAYOUTS}")
     pos = _node_positions(topology.inputs, topology.genes, layout)
     curve = 0.45 if layout == "row" else 0.18
     links = topology.links()
