@@ -7,7 +7,10 @@ sees ``[external inputs, coupling inputs, its genes]``:
 
 - ``none``: positions are independent (the gap genes);
 - ``ring-mean``: for every gene, the mean of its level at the two neighbouring positions on a
-  ring (the cellular automaton's neighbour signal h); adds n_genes inputs.
+  ring (the cellular automaton's neighbour signal h); adds n_genes inputs;
+- ``chain-diffusion``: the same mean on a chain whose ends see their one neighbour (no flux
+  through the ends), so that the model can learn diffusion D (mean - own level) between nuclei
+  of a row such as the gene circuit's; adds n_genes inputs.
 
 Inputs have shape (conditions, steps, positions, n_external); trajectories have shape
 (conditions, steps + 1, positions, n_genes), index 0 being the initial state. Conditions and
@@ -28,7 +31,7 @@ from grnsearch.config import SOLVERS
 from grnsearch.dynamics.base import AbstractDynamics
 from grnsearch.dynamics.simulate import GAMMA
 
-COUPLINGS = ("none", "ring-mean")
+COUPLINGS = ("none", "ring-mean", "chain-diffusion")
 
 
 def n_coupling_inputs(coupling: str, n_genes: int) -> int:
@@ -44,6 +47,10 @@ def coupling_inputs(g: jax.Array, coupling: str) -> jax.Array:
         return jnp.zeros((g.shape[0], 0), dtype=g.dtype)
     if coupling == "ring-mean":
         return 0.5 * (jnp.roll(g, 1, axis=0) + jnp.roll(g, -1, axis=0))
+    if coupling == "chain-diffusion":
+        # reflecting ends: the missing neighbour of an end is its one real neighbour
+        padded = jnp.concatenate([g[1:2], g, g[-2:-1]], axis=0) if g.shape[0] > 1 else jnp.concatenate([g, g, g])
+        return 0.5 * (padded[:-2] + padded[2:])
     raise ValueError(f"unknown coupling {coupling!r}; choose one of {COUPLINGS}")
 
 

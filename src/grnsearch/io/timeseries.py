@@ -7,7 +7,7 @@ missing values (masked out of a fit). Each experiment has its own time grid, str
 and spatial data the same positions at every time of an experiment.
 
 :func:`read_time_series` checks everything a fit relies on and names the file, the column or the
-row and the fix; :class:`TimeSeries` holds one array per experiment, (times, positions, nodes),
+row and the fix; :class:`~grnsearch.infer.series.TimeSeries` holds one array per experiment, (times, positions, nodes),
 positions being 1 for data without a ``position`` column. Genes are divided by their maximum over
 all the data (``scale``, recorded so that outputs can undo it); values must then be >= 0.
 """
@@ -15,36 +15,17 @@ all the data (``scale``, recorded so that outputs can undo it); values must then
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from grnsearch.errors import GrnsearchError
+from grnsearch.infer.series import TimeSeries
 from grnsearch.io.inputs import bad_file, read_csv
 
 FIX = "give a CSV with columns experiment,time[,position] and one column per gene or input"
 KEYS = ("experiment", "time", "position")
-
-
-@dataclass(frozen=True)
-class TimeSeries:
-    """Observed time courses: per experiment, times (T_e,) and values (T_e, positions, nodes);
-    ``genes`` then ``inputs`` name the nodes, ``scale`` the factor each gene was divided by."""
-
-    experiments: tuple[str, ...]
-    times: tuple[np.ndarray, ...]
-    values: tuple[np.ndarray, ...]
-    positions: np.ndarray | None
-    genes: tuple[str, ...]
-    inputs: tuple[str, ...]
-    scale: np.ndarray
-
-    @property
-    def n_positions(self) -> int:
-        """Positions per time point (1 without a ``position`` column)."""
-        return 1 if self.positions is None else len(self.positions)
 
 
 def _names(option: Sequence[str] | None, columns: list[str], what: str, path: Path) -> tuple[str, ...]:
