@@ -82,23 +82,23 @@ def _euler_positions(
     model: AbstractDynamics,
     g0: jax.Array,
     inputs: jax.Array,
-    dt: float,
+    dt: jax.Array,
     link_scale: jax.Array | None,
     noise: jax.Array | None,
     coupling: str,
 ) -> jax.Array:
-    """Euler trajectory (steps + 1, positions, n_genes) of one condition; ``noise`` (steps,
-    positions, n_genes) is added to f."""
+    """Euler trajectory (steps + 1, positions, n_genes) of one condition with step ``dt[k]``
+    (steps,); ``noise`` (steps, positions, n_genes) is added to f."""
 
     def step(g, xs):
-        inp, eps = xs
+        inp, eps, h = xs
         f = synthesis_at_positions(model, g, inp, link_scale, coupling)
         if eps is not None:
             f = f + eps
-        g_next = (1.0 - GAMMA * dt) * g + dt * f
+        g_next = (1.0 - GAMMA * h) * g + h * f
         return g_next, g_next
 
-    return _scan_from(step, g0, (inputs, noise))
+    return _scan_from(step, g0, (inputs, noise, dt))
 
 
 def _ode_positions(
@@ -128,7 +128,7 @@ def _ode_positions(
 def simulate_positions(
     model: AbstractDynamics,
     inputs: jax.Array,
-    dt: float,
+    dt: float | jax.Array,
     *,
     link_scale: jax.Array | None = None,
     solver: str = "euler",
@@ -144,18 +144,25 @@ def simulate_positions(
     Every position starts at the model's initial state unless ``initial_state`` is given, as
     (n_genes,), (positions, n_genes) or (conditions, positions, n_genes). ``noise`` (conditions,
     steps, positions, n_genes) is added to f at every Euler step; the ODE solver takes no noise.
+    The Euler solver also takes a step per condition and step, ``dt`` (conditions, steps), for
+    data observed at uneven intervals.
     """
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; choose one of {SOLVERS}")
-    n_cond, _, n_pos, _ = inputs.shape
+    n_cond, n_steps, n_pos, _ = inputs.shape
     g0 = model.initial_state() if initial_state is None else jnp.asarray(initial_state)
     g0 = jnp.broadcast_to(g0, (n_cond, n_pos, g0.shape[-1]))
     if solver == "ode":
         if noise is not None:
             raise ValueError("the ode solver integrates deterministic dynamics; use solver='euler' for noise")
+        if jnp.ndim(dt):
+            raise ValueError("the ode solver takes one dt; use solver='euler' for a step per condition and step")
         return jax.vmap(lambda g, inp: _ode_positions(model, g, inp, dt, link_scale, coupling, rtol, atol))(g0, inputs)
+    steps = jnp.broadcast_to(jnp.asarray(dt, dtype=inputs.dtype), (n_cond, n_steps))
     if noise is None:
-        return jax.vmap(lambda g, inp: _euler_positions(model, g, inp, dt, link_scale, None, coupling))(g0, inputs)
-    return jax.vmap(lambda g, inp, eps: _euler_positions(model, g, inp, dt, link_scale, eps, coupling))(
-        g0, inputs, noise
+        return jax.vmap(lambda g, inp, h: _euler_positions(model, g, inp, h, link_scale, None, coupling))(
+            g0, inputs, steps
+        )
+    return jax.vmap(lambda g, inp, eps, h: _euler_positions(model, g, inp, h, link_scale, eps, coupling))(
+        g0, inputs, noise, steps
     )

@@ -36,12 +36,17 @@ class Conditions(NamedTuple):
     states after steps 1..T; stationary (C,) is 1 where every gene must stay at its start.
     A spatial task adds a positions axis before the last: inputs (C, T, P, n_external), targets
     and mask (C, K, P, n_scored) for its K ``score_steps`` (all T steps when it names none).
+    A spatial task may give each condition its own start, ``initial`` (C, P, n_genes), and its
+    own Euler steps, ``dt`` (C, T) (observed data: windows starting from a measured frame, at
+    the data's own intervals); None means the model's initial state and the task's ``dt``.
     """
 
     inputs: jax.Array
     targets: jax.Array
     mask: jax.Array
     stationary: jax.Array
+    initial: jax.Array | None = None
+    dt: jax.Array | None = None
 
 
 class DemoCondition(NamedTuple):
@@ -169,18 +174,30 @@ class Task(abc.ABC):
         self,
         model: AbstractDynamics,
         inputs: jax.Array,
-        dt: float,
+        dt: float | jax.Array,
         *,
         link_scale: jax.Array | None = None,
         solver: str = "euler",
         noise: jax.Array | None = None,
+        initial_state: jax.Array | None = None,
     ) -> jax.Array:
         """Trajectories of ``model`` under this task's ``inputs``: (C, T + 1, n_genes), or
-        (C, T + 1, P, n_genes) for a spatial task (every position at once, with the coupling)."""
+        (C, T + 1, P, n_genes) for a spatial task (every position at once, with the coupling).
+        A spatial task's conditions may start from ``initial_state`` (C, P, n_genes) and take
+        Euler steps ``dt`` (C, T) of their own (:class:`Conditions`)."""
         if self.spatial:
             return simulate_positions(
-                model, inputs, dt, link_scale=link_scale, solver=solver, noise=noise, coupling=self.coupling
+                model,
+                inputs,
+                dt,
+                link_scale=link_scale,
+                solver=solver,
+                noise=noise,
+                coupling=self.coupling,
+                initial_state=initial_state,
             )
+        if initial_state is not None or jnp.ndim(dt):
+            raise ValueError(f"task {self.name}: only spatial tasks take a start or a step per condition")
         return simulate(model, inputs, dt, link_scale=link_scale, solver=solver, noise=noise)
 
     def rates(self, model: AbstractDynamics, states: jax.Array, inputs: jax.Array, link_scale: jax.Array) -> jax.Array:

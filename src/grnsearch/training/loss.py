@@ -21,8 +21,13 @@ def loss(
     """sqrt(summed squared error of the scored genes + summed squared drift of every gene from
     its start in the stationary conditions), over all conditions and time points (a spatial task:
     and positions). A task may score only its ``score_steps``, and with ``loss_reduction`` "mean"
-    the sum is divided by the number of scored entries (the sum of the mask)."""
-    traj = task.trajectories(model, conditions.inputs, task.dt, link_scale=link_scale, solver=solver, noise=noise)
+    the sum is divided by the number of scored entries (the sum of the mask). Conditions with their
+    own start and steps (``initial``, ``dt``) run from them."""
+    dt = task.dt if conditions.dt is None else conditions.dt
+    start = conditions.initial
+    traj = task.trajectories(
+        model, conditions.inputs, dt, link_scale=link_scale, solver=solver, noise=noise, initial_state=start
+    )
     after = traj[:, 1:]
     judged = after if not task.score_steps else after[:, jnp.asarray(task.score_steps) - 1]
     scored = judged[..., jnp.asarray(task.scored_index)]
