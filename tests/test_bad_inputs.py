@@ -63,6 +63,10 @@ def fixtures(tmp_path_factory) -> Path:
     (root / "scoring").mkdir()
     (root / "scoring" / "links.csv").write_text("source,a,b\nI,1.5,0.0\na,-0.3,-2.0\nb,0.1,0.2\n")
     (root / "scoring" / "gold.csv").write_text("source,target,sign\nI,a,1\na,b,-1\n")
+    (root / "inferring").mkdir()
+    (root / "inferring" / "data.csv").write_text(INFER_DATA)
+    (root / "inferring" / "gold.csv").write_text("source,target,sign\nI,a,1\na,b,-1\n")
+    np.savez(root / "inferring" / "bad.npz", times=np.arange(3.0), nodes=np.asarray(["a"]))
     strengths = pd.read_csv(DATA / "shen2021_oscillation" / "rnn_link_strengths.csv")
     strengths.to_csv(root / "table.csv", index=False)
     study = root / "study"
@@ -686,11 +690,109 @@ CASES += [
 ]
 
 
+INFER_DATA = """experiment,time,a,b,I
+e1,0,0.1,0.5,1
+e1,1,0.3,0.4,0
+e1,2,0.5,0.2,1
+e2,0,0.2,0.6,0
+e2,1,0.4,0.3,1
+e2,2,0.6,0.1,0
+"""
+INFER = (
+    "infer",
+    "{inferring}/data.csv",
+    "--inputs",
+    "I",
+    "--window",
+    "3",
+    "--seeds",
+    "1",
+    "--iterations",
+    "1",
+    "--baselines",
+    "none",
+    "--gold",
+    "{inferring}/gold.csv",
+    "--out",
+    "{out}",
+    "--no-figures",
+    "--quiet",
+)
+
+
+def data_rows(edit: Callable[[str], str]) -> Callable[[Path], Path]:
+    return write("data.csv", edit(INFER_DATA))
+
+
+INFER_SPOILS: list[tuple[str, Callable[[Path], Path]]] = [
+    ("data-no-experiment-column", data_rows(lambda t: t.replace("experiment,", "run,"))),
+    ("data-no-time-column", data_rows(lambda t: t.replace(",time,", ",hour,"))),
+    ("data-column-twice", data_rows(lambda t: t.replace(",b,I", ",a,I"))),
+    ("data-time-repeated", data_rows(lambda t: t.replace("e1,1,", "e1,0,"))),
+    ("data-time-decreasing", data_rows(lambda t: t.replace("e2,1,", "e2,-1,"))),
+    ("data-time-text", data_rows(lambda t: t.replace("e2,1,", "e2,late,"))),
+    ("data-short-experiment", data_rows(lambda t: t.replace("e2,2,0.6,0.1,0\n", ""))),
+    (
+        "data-gene-all-missing",
+        data_rows(
+            lambda t: (
+                t.replace(",0.5,", ",,")
+                .replace(",0.4,", ",,")
+                .replace(",0.2,", ",,")
+                .replace(",0.6,", ",,")
+                .replace(",0.3,", ",,")
+                .replace(",0.1,0", ",,0")
+            )
+        ),
+    ),
+    (
+        "data-gene-constant",
+        data_rows(
+            lambda t: (
+                "\n".join(
+                    ",".join([*r.split(",")[:3], "0.5", r.split(",")[4]]) if k else r
+                    for k, r in enumerate(t.strip().splitlines())
+                )
+                + "\n"
+            )
+        ),
+    ),
+    ("data-gene-negative", data_rows(lambda t: t.replace("e2,0,0.2", "e2,0,-0.2"))),
+    ("data-gene-text", data_rows(lambda t: t.replace("e2,0,0.2", "e2,0,high"))),
+    ("data-gene-infinite", data_rows(lambda t: t.replace("e2,0,0.2", "e2,0,inf"))),
+    ("data-empty", write("data.csv", "")),
+    ("data-gzip", write("data.csv", GZIP)),
+    ("data-missing", remove("data.csv")),
+    ("gold-unknown-node", write("gold.csv", "source,target,sign\nI,z,1\n")),
+    ("gold-input-as-target", write("gold.csv", "source,target,sign\na,I,1\n")),
+    ("gold-sign-two", write("gold.csv", "source,target,sign\nI,a,2\n")),
+    ("gold-missing", remove("gold.csv")),
+]
+CASES += [
+    *cases_on("inferring", INFER, INFER_SPOILS, "infer"),
+    Case("infer-gene-and-input", (*INFER, "--genes", "a,I"), "named both as a gene and as an input"),
+    Case("infer-unknown-gene", (*INFER, "--genes", "a,c"), "--genes"),
+    Case("infer-window-longer-than-data", (*INFER, "--window", "4"), "fewer than a window of 4"),
+    Case("infer-window-of-one", (*INFER, "--window", "1"), "--window"),
+    Case("infer-steps-zero", (*INFER, "--steps-between", "0"), "--steps-between"),
+    Case("infer-unknown-baseline", (*INFER, "--baselines", "linear,lasso"), "--baselines"),
+    Case("infer-unknown-coupling", (*INFER, "--coupling", "grid"), "--coupling"),
+    Case("infer-coupling-without-positions", (*INFER, "--coupling", "ring-mean"), "--coupling"),
+    Case("infer-unknown-held-out", (*INFER, "--held-out", "e9"), "--held-out"),
+    Case("infer-lam-one", (*INFER, "--lam", "1"), "--lam"),
+    Case("infer-npz-without-values", ("infer", "{inferring}/bad.npz", "--out", "{out}"), "'values'"),
+    Case("infer-out-is-a-file", (*INFER, "--out", "{file}"), "{file}"),
+    Case("automaton-unknown-rule", ("automaton", "--rule", "26", "--out", "{out}"), "--rule"),
+    Case("automaton-out-is-a-file", ("automaton", "--rule", "1", "--out", "{file}"), "{file}"),
+]
+
+
 def test_there_are_enough_cases():
     assert len(CASES) >= 150
     assert len({c.id for c in CASES}) == len(CASES)
     commands = {c.argv[0] for c in CASES}
-    assert commands == {"train", "mutate", "sparsify", "study", "search", "hill-check", "compare", "predict", "score"}
+    assert commands == {"train", "mutate", "sparsify", "study", "search", "hill-check", "compare", "predict", "score",
+                        "infer", "automaton"}  # fmt: skip
 
 
 def test_fixtures_are_valid(fixtures, tmp_path, capsys):
@@ -701,6 +803,9 @@ def test_fixtures_are_valid(fixtures, tmp_path, capsys):
     assert code == 0, err
     scoring = fixtures / "scoring"
     assert run_cli(["score", str(scoring / "links.csv"), str(scoring / "gold.csv")], capsys)[0] == 0
+    argv = [a.format(inferring=fixtures / "inferring", out=tmp_path / "i") for a in INFER]
+    code, err = run_cli(argv, capsys)
+    assert code == 0, err
     argv = ["compare", str(fixtures / "table.csv"), str(fixtures / "search"), "--cutoff", "5e-4"]
     code, err = run_cli([*argv, "--out", str(tmp_path / "t"), "--no-figures", "--quiet"], capsys)
     assert code == 0, err
@@ -711,6 +816,7 @@ def prepare(fixtures: Path, tmp: Path) -> dict[str, str]:
     shutil.copytree(fixtures / "run" / "seed-0", tmp / "run" / "seed-0")
     shutil.copytree(fixtures / "gap" / "seed-0", tmp / "gap" / "seed-0")
     shutil.copytree(fixtures / "scoring", tmp / "scoring")
+    shutil.copytree(fixtures / "inferring", tmp / "inferring")
     shutil.copytree(fixtures / "study", tmp / "study")
     shutil.copytree(fixtures / "search", tmp / "search")
     shutil.copy(fixtures / "table.csv", tmp / "table.csv")
@@ -719,6 +825,7 @@ def prepare(fixtures: Path, tmp: Path) -> dict[str, str]:
         "run": "run/seed-0",
         "gap": "gap/seed-0",
         "scoring": "scoring",
+        "inferring": "inferring",
         "study": "study",
         "search": "search",
         "table": "table.csv",
@@ -731,6 +838,7 @@ SPOIL_DIRS = {
     "run": "run/seed-0",
     "gap": "gap/seed-0",
     "scoring": "scoring",
+    "inferring": "inferring",
     "study": "study",
     "search": "search",
     "table": ".",

@@ -22,10 +22,19 @@ from grnsearch.io.tables import edge_table, strength_table, write_table
 from grnsearch.network.topology import Topology
 
 
-def graphml_text(topology: Topology, strengths: np.ndarray, settings: dict[str, Any] | None = None) -> str:
+def graphml_text(
+    topology: Topology,
+    strengths: np.ndarray,
+    settings: dict[str, Any] | None = None,
+    edge_values: dict[str, np.ndarray] | None = None,
+) -> str:
     """GraphML of the topology with signs and strengths as edge attributes, ``kind``, ``name`` and
-    ``label`` as node attributes and ``settings`` (scalars) as graph attributes."""
+    ``label`` as node attributes and ``settings`` (scalars) as graph attributes; ``edge_values``
+    adds edge attributes from matrices shaped as ``strengths`` (an inferred link's stability)."""
     graph = topology.to_networkx(strengths)
+    for name, matrix in (edge_values or {}).items():
+        for src, tgt, data in graph.edges(data=True):
+            data[name] = float(matrix[topology.sources.index(src), topology.genes.index(tgt)])
     for node, data in graph.nodes(data=True):
         data["name"] = data["label"] = node
     graph.graph.update({k: v for k, v in (settings or {}).items() if isinstance(v, str | int | float | bool)})

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import numpy as np
 from tqdm.auto import tqdm
 
 from grnsearch.config import Distribution
@@ -136,3 +137,10 @@ def run_jobs(
     for index, result in iter_jobs(fn, jobs, client, progress=progress, desc=desc):
         results[index] = result
     return results
+
+
+def seed_chunks(seeds: Sequence[int], client: Any = None) -> list[list[int]]:
+    """The seeds split into one chunk per worker of ``client`` (one chunk in-process): each chunk
+    trains as one vectorised ensemble."""
+    n_chunks = 1 if client is None else max(1, min(len(seeds), len(client.scheduler_info()["workers"]) or 1))
+    return [[int(s) for s in c] for c in np.array_split(np.asarray(seeds), n_chunks) if len(c)]

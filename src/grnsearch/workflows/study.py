@@ -24,7 +24,7 @@ from grnsearch.readout.statistics import (
 )
 from grnsearch.tasks.base import Task
 from grnsearch.training.ensemble import Ensemble, concat_ensembles, resolve_seeds, train
-from grnsearch.workflows.distributed import dask_client, run_jobs
+from grnsearch.workflows.distributed import dask_client, run_jobs, seed_chunks
 
 
 @dataclass
@@ -133,8 +133,7 @@ def run_study(
     for link in config.blocked:
         task.check_link(link)
     with dask_client(distribution) as client:
-        n_chunks = 1 if client is None else max(1, min(len(seed_list), len(client.scheduler_info()["workers"]) or 1))
-        chunks = [list(c) for c in np.array_split(np.asarray(seed_list), n_chunks) if len(c)]
+        chunks = seed_chunks(seed_list, client)
         parts = run_jobs(
             _train_chunk, [(task, c, config) for c in chunks], client, progress=progress, desc="training chunks"
         )

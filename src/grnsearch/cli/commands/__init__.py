@@ -1,7 +1,19 @@
 """One module per command: ``add_parser`` declares its options, ``run`` calls the library."""
 
-from grnsearch.cli.commands import compare, hill_check, mutate, predict, score, search, sparsify, study, train
+from grnsearch.cli.commands import (
+    automaton,
+    compare,
+    hill_check,
+    infer,
+    mutate,
+    predict,
+    score,
+    search,
+    sparsify,
+    study,
+    train,
+)
 
-COMMANDS = (train, mutate, sparsify, study, search, hill_check, compare, predict, score)
+COMMANDS = (train, mutate, sparsify, study, search, hill_check, compare, predict, infer, score, automaton)
 
 __all__ = ["COMMANDS"]
