@@ -32,6 +32,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "to the same data. Writes links.csv, edges.csv (with sign stability over the seeds), GraphML, "
         "figures, and with --gold the scores of every method.",
     )
+    _data_options(p)
+    _training_options(p)
+    _readout_options(p)
+    options.add_distribution_options(p, "the seeds' training")
+    options.add_output_options(p, "runs/infer-<data>-<time>")
+    p.set_defaults(handler=run)
+
+
+def _data_options(p: argparse.ArgumentParser) -> None:
+    """DATA and which of its columns are what."""
     p.add_argument(
         "data",
         type=Path,
@@ -59,6 +69,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="coupling between positions: none, ring-mean (the cellular automaton) or "
         "chain-diffusion (a row of nuclei); adds a source nbr_X per gene X",
     )
+
+
+def _training_options(p: argparse.ArgumentParser) -> None:
+    """How the ensemble is fitted."""
     p.add_argument(
         "--steps-between",
         type=options.count_up_to(10_000),
@@ -100,6 +114,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="EXPERIMENT",
         help="the experiment kept for validation (default: the last, if there are two or more)",
     )
+
+
+def _readout_options(p: argparse.ArgumentParser) -> None:
+    """How links are read out, the baselines and the gold standard."""
     p.add_argument(
         "--lam",
         type=options.number_in(0.0, 1.0, include_high=False),
@@ -126,9 +144,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="GOLD.csv",
         help="score every method against the true links (source,target,sign)",
     )
-    options.add_distribution_options(p, "the seeds' training")
-    options.add_output_options(p, "runs/infer-<data>-<time>")
-    p.set_defaults(handler=run)
 
 
 def _names(text: str) -> tuple[str, ...]:
