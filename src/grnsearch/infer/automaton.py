@@ -31,6 +31,7 @@ import numpy as np
 from grnsearch.dynamics.hill import HillDynamics
 from grnsearch.dynamics.spatial import simulate_positions
 from grnsearch.errors import GrnsearchError
+from grnsearch.infer.series import TimeSeries
 from grnsearch.network.topology import Topology
 
 N_GENES = 10
@@ -169,3 +170,11 @@ def automaton_data(
     scale = traj.max(axis=(0, 1, 2))
     scale = np.where(scale > 0, scale, 1.0)
     return AutomatonData(traj / scale, np.arange(0, steps + 1, every) * dt, scale, dt)
+
+
+def automaton_series(data: AutomatonData) -> TimeSeries:
+    """The data as observed time courses: one experiment per trajectory (``t1``, ``t2``, ...),
+    the cells as positions 0..20, already scaled (``scale`` records the factors)."""
+    names = tuple(f"t{k + 1}" for k in range(data.frames.shape[0]))
+    frames = tuple(np.asarray(f, dtype=np.float64) for f in data.frames)
+    return TimeSeries(names, (data.times,) * len(names), frames, np.arange(float(N_CELLS)), GENES, (), data.scale)
