@@ -64,6 +64,7 @@ FLAGS: dict[str, str] = {
     "window": "--window",
     "steps_between": "--steps-between",
     "batch": "--batch",
+    "time_unit": "--time-unit",
     "held_out": "--held-out",
     "baselines": "--baselines",
     "genes": "--genes",

@@ -10,7 +10,7 @@ The network is the median over the models that predict the held-out data better 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from grnsearch.config import (
     Distribution,
     ReadoutSettings,
     TrainConfig,
+    check_finite,
     check_positive_int,
     check_seed,
 )
@@ -40,7 +41,12 @@ MAX_STEPS_BETWEEN = 10_000
 class InferenceSettings:
     """What ``infer`` does: the coupling between positions, the window of observations and the
     Euler steps between them, the ensemble (seeds from ``seed``, ``iterations`` each), the
-    read-out (``lam``, ``mode``) and the baselines to fit beside it. Checked when built."""
+    read-out (``lam``, ``mode``) and the baselines to fit beside it. Checked when built.
+
+    ``time_unit`` is the model's unit of time in the data's: the model's genes decay at rate 1
+    per unit, so a unit near the genes' lifetime (half-life / ln 2) lets f carry regulation
+    rather than undo a decay far faster than the data change. The data's times are divided by it;
+    outputs keep the data's own times."""
 
     coupling: str = "none"
     window: int = 4
@@ -48,6 +54,7 @@ class InferenceSettings:
     seeds: int = 4
     seed: int = 0
     iterations: int | None = None
+    time_unit: float = 1.0
     batch: int = BATCH
     held_out: str | None = None
     lam: float = 0.0
@@ -67,6 +74,7 @@ class InferenceSettings:
         if self.iterations is not None:
             check_positive_int(self.iterations, "iterations", MAX_ITERATIONS)
         check_positive_int(self.batch, "batch", 100_000)
+        check_finite(self.time_unit, "time_unit", strict=True)
         ReadoutSettings(self.lam, self.mode)
         unknown = [b for b in self.baselines if b not in BASELINES]
         if unknown:
@@ -141,8 +149,9 @@ def infer_network(
     """Fit, read out and fit the baselines (module docstring)."""
     settings = settings or InferenceSettings()
     distribution = distribution or Distribution()
+    model_time = replace(series, times=tuple(t / settings.time_unit for t in series.times))
     task = observed_task(
-        series,
+        model_time,
         coupling=settings.coupling,
         window=settings.window,
         steps_between=settings.steps_between,
@@ -159,17 +168,18 @@ def infer_network(
         ensemble = concat_ensembles(run_jobs(_train_chunk, jobs, client, progress=progress, desc="training chunks"))
     timings["training"] = time.perf_counter() - start
     start = time.perf_counter()
-    strengths = observed_strengths(ensemble.models, task, series, lam=settings.lam, mode=settings.mode)
+    strengths = observed_strengths(ensemble.models, task, model_time, lam=settings.lam, mode=settings.mode)
     converged = ensemble.converged
     basis = converged if converged.sum() >= 2 else np.ones_like(converged)
     consensus = consensus_strengths(strengths[basis])
     representative = _representative(ensemble, basis)
     experiment = series.experiments.index(task.held_out) if task.held_out else 0
-    times, predicted = task.rollout(ensemble[representative].model, series, experiment)
+    times, predicted = task.rollout(ensemble[representative].model, model_time, experiment)
+    times = times * settings.time_unit
     observed = series.gene_values(experiment)[-len(times) :]
     timings["readout"] = time.perf_counter() - start
     start = time.perf_counter()
-    baselines = baseline_strengths(settings.baselines, series, settings.coupling, settings.seed)
+    baselines = baseline_strengths(settings.baselines, model_time, settings.coupling, settings.seed)
     timings["baselines"] = time.perf_counter() - start
     run = (times, observed, predicted)
     return InferenceResult(

@@ -103,6 +103,14 @@ def _training_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--seed", type=options.seed, default=0, help="first seed (default 0)")
     p.add_argument(
+        "--time-unit",
+        type=options.number_in(0.0, float("inf"), include_low=False, include_high=False),
+        default=1.0,
+        metavar="U",
+        help="the model's time unit in the data's (default 1): its genes decay at rate 1 per unit, so give "
+        "about the genes' lifetime (half-life / ln 2), e.g. 15 for proteins of 10-minute half-life in minutes",
+    )
+    p.add_argument(
         "--batch",
         type=options.count_up_to(100_000),
         default=BATCH,
@@ -171,6 +179,7 @@ def run(args: argparse.Namespace) -> int:
         seeds=args.seeds,
         seed=args.seed,
         iterations=args.iterations,
+        time_unit=args.time_unit,
         batch=args.batch,
         held_out=args.held_out,
         lam=args.lam,
