@@ -143,3 +143,6 @@ def test_unknown_baseline_names_the_choices():
         baseline_strengths(["linear"], series, "ring")
     assert err.value.parameter == "coupling"
     assert baseline_strengths([], series, "none") == {}
+    with pytest.raises(GrnsearchError) as err:
+        TreesBaseline(n_estimators=0)
+    assert err.value.parameter == "n_estimators"
