@@ -143,3 +143,19 @@ def test_unknown_baseline_names_the_choices():
         baseline_strengths(["linear"], series, "ring")
     assert err.value.parameter == "coupling"
     assert baseline_strengths([], series, "none") == {}
+    with pytest.raises(GrnsearchError) as err:
+        TreesBaseline(n_estimators=0)
+    assert err.value.parameter == "n_estimators"
+
+
+def test_correlation_and_linear_agree_with_plain_formulas():
+    series = _simulate(W_PLAIN, "none", positions=1, experiments=30, seed=6)
+    x = np.concatenate([v[:-1, 0, [4, 0, 1, 2, 3]] for v in series.values])  # u, then genes
+    rates = np.concatenate([np.diff(v[:, 0, :4], axis=0) / 0.05 for v in series.values])
+    expected = np.corrcoef(x.T, rates.T)[:5, 5:]
+    np.testing.assert_allclose(CorrelationBaseline().strengths(series, "none"), expected, atol=1e-10)
+    design = np.column_stack([np.ones(len(x)), (x - x.mean(0)) / x.std(0)])
+    slopes = np.linalg.lstsq(design, rates / rates.std(0), rcond=None)[0][1:]
+    np.testing.assert_allclose(
+        LinearBaseline().strengths(series, "none"), slopes, rtol=0, atol=5e-3
+    )  # the ridge shrinks a little
