@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
-from sklearn.ensemble import RandomForestRegressor
 
 from grnsearch.config import available_cores, check_finite, check_positive_int, check_seed
 from grnsearch.dynamics.spatial import COUPLINGS
@@ -244,6 +243,10 @@ class TreesBaseline(AbstractBaseline):
         n_genes = len(series.genes)
         alphas = decay_rates(series) if self.alpha is None else np.full(n_genes, float(self.alpha))
         own = rows.sources[:, -n_genes:]  # genes come last among the sources
+        # scikit-learn's ensembles take most of a second to import, which every grnsearch command
+        # would pay (the CLI imports this module for its choices): deferred for start-up time
+        from sklearn.ensemble import RandomForestRegressor
+
         importances = np.zeros((rows.sources.shape[1], n_genes))
         for k in range(n_genes):
             mask = rows.valid[:, k]
