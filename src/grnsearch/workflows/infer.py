@@ -128,6 +128,7 @@ class InferenceResult:
             "validation_rmse": [float(v) for v in np.asarray(self.ensemble.metrics["validation_rmse"])],
             "converged": int(converged.sum()),
             "models": len(converged),
+            "seeds": [int(s) for s in self.ensemble.seeds],
             "network_from": "converged models" if converged.sum() >= 2 else "all models (fewer than 2 beat no change)",
             "gene_scale": {g: float(s) for g, s in zip(self.task.genes, self.series.scale, strict=True)},
             "representative_seed": self.representative_seed,
