@@ -143,7 +143,9 @@ class TrainConfig:
         repeated = [link for k, link in enumerate(self.blocked) if link in self.blocked[:k]]
         if repeated:
             raise GrnsearchError(f"link {format_link(*repeated[0])} is given more than once", parameter="blocked")
-        if not self.hidden or any(h <= 0 for h in self.hidden):
+        # no hidden layer is allowed: f is then a logistic function of a weighted sum of the
+        # sources, the gene circuit's form, whose weights data of few conditions can identify
+        if any(h <= 0 for h in self.hidden):
             raise GrnsearchError(f"hidden layer sizes must be positive, got {self.hidden!r}", parameter="hidden")
 
     @property

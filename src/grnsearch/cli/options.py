@@ -65,6 +65,7 @@ FLAGS: dict[str, str] = {
     "steps_between": "--steps-between",
     "batch": "--batch",
     "time_unit": "--time-unit",
+    "hidden": "--hidden",
     "held_out": "--held-out",
     "baselines": "--baselines",
     "genes": "--genes",

@@ -46,7 +46,8 @@ class InferenceSettings:
     ``time_unit`` is the model's unit of time in the data's: the model's genes decay at rate 1
     per unit, so a unit near the genes' lifetime (half-life / ln 2) lets f carry regulation
     rather than undo a decay far faster than the data change. The data's times are divided by it;
-    outputs keep the data's own times."""
+    outputs keep the data's own times. ``hidden`` sets the MLP's layers (None: the authors' 64, 64;
+    () : none, f a logistic function of a weighted sum of the sources, the gene circuit's form)."""
 
     coupling: str = "none"
     window: int = 4
@@ -54,6 +55,7 @@ class InferenceSettings:
     seeds: int = 4
     seed: int = 0
     iterations: int | None = None
+    hidden: tuple[int, ...] | None = None
     time_unit: float = 1.0
     batch: int = BATCH
     held_out: str | None = None
@@ -73,6 +75,8 @@ class InferenceSettings:
         check_seed(self.seed, "seed", self.seeds)
         if self.iterations is not None:
             check_positive_int(self.iterations, "iterations", MAX_ITERATIONS)
+        if self.hidden is not None:
+            TrainConfig().replace(hidden=self.hidden)
         check_positive_int(self.batch, "batch", 100_000)
         check_finite(self.time_unit, "time_unit", strict=True)
         ReadoutSettings(self.lam, self.mode)
@@ -159,7 +163,7 @@ def infer_network(
         held_out=settings.held_out,
         batch=settings.batch,
     )
-    config = task.defaults.replace(iterations=settings.iterations)
+    config = task.defaults.replace(iterations=settings.iterations, hidden=settings.hidden)
     seeds = resolve_seeds(settings.seeds, settings.seed)
     timings: dict[str, float] = {}
     start = time.perf_counter()

@@ -103,6 +103,14 @@ def _training_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--seed", type=options.seed, default=0, help="first seed (default 0)")
     p.add_argument(
+        "--hidden",
+        type=_layers,
+        default=None,
+        metavar="H,...|none",
+        help="hidden layer sizes of f's network (default 64,64, the authors'); 'none': f is a logistic "
+        "function of a weighted sum of the sources, the gene circuit's form",
+    )
+    p.add_argument(
         "--time-unit",
         type=options.number_in(0.0, float("inf"), include_low=False, include_high=False),
         default=1.0,
@@ -161,6 +169,18 @@ def _names(text: str) -> tuple[str, ...]:
     return names
 
 
+def _layers(text: str) -> tuple[int, ...]:
+    if text.strip() == "none":
+        return ()
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        sizes = (0,)
+    if any(size <= 0 for size in sizes):
+        raise argparse.ArgumentTypeError(f"expected positive layer sizes such as 64,64, or none, got {text!r}")
+    return sizes
+
+
 def _baselines(text: str) -> tuple[str, ...]:
     if text.strip() == "none":
         return ()
@@ -180,6 +200,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         iterations=args.iterations,
         time_unit=args.time_unit,
+        hidden=args.hidden,
         batch=args.batch,
         held_out=args.held_out,
         lam=args.lam,
