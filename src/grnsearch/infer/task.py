@@ -52,26 +52,29 @@ class ObservedTask(Task):
     __hash__ = object.__hash__
     __eq__ = object.__eq__
 
+    def _steps(self, inputs: jax.Array, intervals: jax.Array) -> tuple[jax.Array, jax.Array]:
+        """Per-interval inputs (N, W - 1, ...) and lengths (N, W - 1) as per Euler step."""
+        k = self.steps_between
+        return jnp.repeat(inputs, k, axis=1), jnp.repeat(intervals / k, k, axis=1)
+
     def predict_windows(self, model: AbstractDynamics, windows: Windows, link_scale: jax.Array | None) -> jax.Array:
         """Predictions (N, W - 1, P, G) at each window's later observations."""
-        k = self.steps_between
-        inputs = jnp.repeat(jnp.asarray(windows.inputs), k, axis=1)
-        dt = jnp.repeat(jnp.asarray(windows.intervals) / k, k, axis=1)
+        inputs, dt = self._steps(jnp.asarray(windows.inputs), jnp.asarray(windows.intervals))
         traj = self.trajectories(model, inputs, dt, link_scale=link_scale, initial_state=jnp.asarray(windows.initial))
-        return traj[:, k::k]
+        return traj[:, self.steps_between :: self.steps_between]
 
     def conditions(self, key: jax.Array) -> Conditions:
         windows = self.training
         n = len(windows)
         pick = jnp.arange(n) if n <= self.batch else jax.random.choice(key, n, (self.batch,), replace=False)
-        k = self.steps_between
+        inputs, dt = self._steps(jnp.asarray(windows.inputs)[pick], jnp.asarray(windows.intervals)[pick])
         return Conditions(
-            inputs=jnp.repeat(jnp.asarray(windows.inputs)[pick], k, axis=1),
+            inputs=inputs,
             targets=jnp.asarray(windows.targets)[pick],
             mask=jnp.asarray(windows.mask)[pick],
             stationary=jnp.zeros(pick.shape),
             initial=jnp.asarray(windows.initial)[pick],
-            dt=jnp.repeat(jnp.asarray(windows.intervals)[pick] / k, k, axis=1),
+            dt=dt,
         )
 
     def window_rmse(self, model: AbstractDynamics, windows: Windows, link_scale: jax.Array | None) -> jax.Array:
@@ -113,6 +116,8 @@ class ObservedTask(Task):
         return []
 
     def mutation_conditions(self) -> tuple[np.ndarray, float]:
+        """A fit to data has no protocol of its own to mutate links under: its links are read
+        along the data (:mod:`grnsearch.infer.readout`), so this refuses."""
         raise GrnsearchError(
             "links of a model fitted to data are read out along the data, with grnsearch.infer.readout"
         )
