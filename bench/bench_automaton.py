@@ -28,9 +28,10 @@ SHOWN = ("activating_vs_rest", "inhibiting_vs_rest", "edges", "activating_only",
 
 
 def authors_prediction(rule: int) -> np.ndarray:
-    """The authors' stored strengths (rnn_delta) of one rule, (20 sources, 10 targets)."""
+    """The authors' stored strengths (rnn_delta) of one rule, (20 sources, 10 targets); their
+    own-cell regulators ``self_gK`` are our ``gK``."""
     table = pd.read_csv(AUTHORS)
-    rows = table[table["model"] == rule]
+    rows = table[table["model"] == rule].assign(regulator=lambda t: t["regulator"].str.replace("self_", ""))
     matrix = rows.pivot(index="regulator", columns="target", values="rnn_delta")
     return matrix.loc[list(SOURCES), list(GENES)].to_numpy()
 
