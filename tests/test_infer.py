@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from grnsearch.cli.main import main
+from grnsearch.config import Distribution
 from grnsearch.dynamics.neural import GeneNetworkModel
 from grnsearch.dynamics.spatial import simulate_positions
 from grnsearch.infer.readout import consensus_strengths, observed_frames, observed_strengths
@@ -20,6 +21,7 @@ from grnsearch.infer.windows import data_windows, persistence_rmse
 from grnsearch.io.timeseries import read_time_series
 from grnsearch.readout.mutation import _target_diagonal, mutant_link_scales
 from grnsearch.training.ensemble import train
+from grnsearch.workflows.infer import InferenceSettings, infer_network
 
 
 def series(times=((0.0, 1.0, 3.0, 4.0), (0.0, 2.0, 3.0)), positions=None, inputs=1) -> TimeSeries:
@@ -165,3 +167,14 @@ def test_automaton_then_infer_end_to_end(tmp_path, capsys):
     assert main([*argv, "--quiet"]) == 2
     assert main([*argv, "--quiet", "--overwrite", "--baselines", "none", "--no-figures"]) == 0
     assert not (out / "baselines").exists()
+
+
+def test_seeds_train_on_dask_workers_as_in_process(tmp_path):
+    """The task (data and all) travels to local Dask workers; each chunk of seeds gives the same
+    models as training in-process."""
+    data = series(times=((0.0, 1.0, 2.0), (0.0, 1.0, 2.0), (0.0, 0.5, 2.0)))
+    settings = InferenceSettings(seeds=2, iterations=30, window=2, steps_between=2, baselines=())
+    alone = infer_network(data, settings)
+    spread = infer_network(data, settings, distribution=Distribution(workers=2))
+    np.testing.assert_allclose(spread.strengths, alone.strengths, rtol=1e-4, atol=1e-6)
+    assert spread.ensemble.seeds == alone.ensemble.seeds == [0, 1]

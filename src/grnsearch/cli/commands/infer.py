@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from grnsearch.cli import options
 from grnsearch.config import MAX_ITERATIONS, MAX_SEEDS
@@ -244,6 +245,7 @@ def _report(result, out: Path) -> None:
         )
     scores = out / "scores.csv"
     if scores.exists():
-        print(f"scores against the gold standard ({scores}):")
-        print(scores.read_text().strip())
+        table = pd.read_csv(scores).pivot(index="method", columns="convention", values="auroc")
+        print(f"AUROC against the gold standard (AUPR too in {scores}):")
+        print(table.loc[list(dict.fromkeys(pd.read_csv(scores)["method"]))].round(3).to_string())
     print(f"wrote {out}")
