@@ -11,6 +11,9 @@ single experiment the training windows validate, and the summary says so.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 from dataclasses import dataclass
 
 import jax
@@ -39,8 +42,9 @@ BATCH = 8
 
 @dataclass(frozen=True, eq=False)
 class ObservedTask(Task):
-    """Fit observed windows; build it with :func:`observed_task`. Compared and hashed by
-    identity: two tasks built from different data must never share a compiled program."""
+    """Fit observed windows; build it with :func:`observed_task`. Compared and hashed by a
+    fingerprint of everything it holds, data included: two tasks built from different data never
+    share a compiled program, and a copy sent to a Dask worker equals its original."""
 
     training: Windows | None = None
     validation: Windows | None = None
@@ -49,8 +53,23 @@ class ObservedTask(Task):
     held_out: str | None = None
     baseline_rmse: float = float("nan")
 
-    __hash__ = object.__hash__
-    __eq__ = object.__eq__
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A digest of every field, the windows' arrays byte for byte."""
+        digest = hashlib.sha256()
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            arrays = value if isinstance(value, Windows) else ()
+            digest.update(f"{item.name}={value!r}".encode() if not arrays else item.name.encode())
+            for array in arrays:
+                digest.update(np.ascontiguousarray(array).tobytes())
+        return digest.hexdigest()
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ObservedTask) and other.fingerprint == self.fingerprint
 
     def _steps(self, inputs: jax.Array, intervals: jax.Array) -> tuple[jax.Array, jax.Array]:
         """Per-interval inputs (N, W - 1, ...) and lengths (N, W - 1) as per Euler step."""
