@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from grnsearch.infer.score import DISCARD, score_network
+from grnsearch.infer.score import DISCARD, kept_signs, score_network
 from grnsearch.io.timeseries import read_time_series
 from grnsearch.workflows.infer import InferenceSettings, infer_network
 
@@ -47,7 +47,7 @@ def main() -> None:
     sources, genes = result.sources, result.task.genes
     circuit = pd.read_csv(DATA / "circuit_weights.csv")
     strength, stability = result.consensus.strength, result.consensus.stability
-    kept = np.abs(strength) >= np.quantile(np.abs(strength), DISCARD)
+    kept = kept_signs(strength, DISCARD) != 0
     rows = []
     for _, link in circuit.iterrows():
         i, j = sources.index(link["source"]), genes.index(link["target"])

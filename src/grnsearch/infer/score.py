@@ -105,13 +105,19 @@ def score_convention(name: str, gold: np.ndarray, strength: np.ndarray) -> Conve
     )
 
 
+def kept_signs(strength: np.ndarray, discard: float = DISCARD) -> np.ndarray:
+    """The predicted signs (shaped as ``strength``) after the weakest ``discard`` share of pairs
+    by |strength| are set to 0 (ties broken by position, as a stable sort)."""
+    flat = np.ravel(np.asarray(strength, dtype=np.float64))
+    predicted = np.sign(flat).astype(int)
+    predicted[np.argsort(np.abs(flat), kind="mergesort")[: int(round(discard * len(flat)))]] = 0
+    return predicted.reshape(np.shape(strength))
+
+
 def sign_confusion(gold: np.ndarray, strength: np.ndarray, discard: float = DISCARD) -> np.ndarray:
     """Counts (3, 3): rows the gold sign (+1, 0, -1), columns the predicted sign after the weakest
     ``discard`` share of pairs by |strength| are set to 0."""
-    gold, strength = np.ravel(gold), np.ravel(np.asarray(strength, dtype=np.float64))
-    n_drop = int(round(discard * len(strength)))
-    predicted = np.sign(strength).astype(int)
-    predicted[np.argsort(np.abs(strength), kind="mergesort")[:n_drop]] = 0
+    gold, predicted = np.ravel(gold), np.ravel(kept_signs(strength, discard))
     values = (1, 0, -1)
     return np.asarray([[int(np.sum((gold == g) & (predicted == p))) for p in values] for g in values])
 

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from grnsearch._files import output_directory, write_atomic
-from grnsearch.infer.score import DISCARD, score_network
+from grnsearch.infer.score import DISCARD, kept_signs, score_network
 from grnsearch.io.network import graphml_text
 from grnsearch.io.tables import ensemble_strength_table, strength_table, write_table
 from grnsearch.network.topology import Topology
@@ -53,13 +53,9 @@ def inferred_edges(strength: np.ndarray, stability: np.ndarray | None, sources, 
     return table.iloc[order].reset_index(drop=True)
 
 
-def kept_topology(strength: np.ndarray, sources, genes, keep: float = 1.0 - DISCARD) -> Topology:
-    """The signed links among the strongest fraction ``keep`` of all pairs (zeros never kept)."""
-    flat = np.abs(strength).ravel()
-    n_keep = int(round(keep * flat.size))
-    threshold = np.sort(flat)[::-1][n_keep - 1] if n_keep else np.inf
-    signs = np.where((np.abs(strength) >= threshold) & (strength != 0), np.sign(strength), 0).astype(int)
-    return Topology(signs, tuple(sources), tuple(genes))
+def kept_topology(strength: np.ndarray, sources, genes, discard: float = DISCARD) -> Topology:
+    """The signed links left after the weakest ``discard`` share of pairs is dropped."""
+    return Topology(kept_signs(strength, discard), tuple(sources), tuple(genes))
 
 
 def _write_network(
@@ -147,7 +143,7 @@ def _figures(folder: Path, result: InferenceResult, kept: Topology, gold: np.nda
     sources, genes = result.sources, result.task.genes
     plot_strength_heatmap(strength, sources, genes, folder / "strengths", gold=gold,
                           title="median link strength over the models")  # fmt: skip
-    drawn = kept_topology(strength, sources, genes, keep=min(1.0, DRAWN_PER_GENE * len(genes) / strength.size))
+    drawn = kept_topology(strength, sources, genes, discard=max(0.0, 1.0 - DRAWN_PER_GENE * len(genes) / strength.size))
     plot_network(drawn, strength, folder / "network", title=f"the {drawn.n_links} strongest links")
     times, observed, predicted = result.held_out_run
     title = f"experiment {result.held_out_run_name}: data and the model of seed {result.representative_seed}"
