@@ -58,38 +58,37 @@ def filled_inputs(series: TimeSeries, experiment: int) -> np.ndarray:
     return levels
 
 
+def _experiment_windows(series: TimeSeries, e: int, window: int) -> tuple[np.ndarray, ...]:
+    """The windows of one experiment that start from a complete frame, as arrays (``Windows``'
+    fields), all start frames at once."""
+    genes, times = series.gene_values(e), series.times[e]
+    index = np.arange(len(times) - window + 1)[:, None] + np.arange(window)[None]  # (starts, W)
+    index = index[np.all(np.isfinite(genes[index[:, 0]]), axis=(1, 2))]
+    observed = genes[index]  # (N, W, P, G)
+    targets = observed[:, 1:]
+    return (
+        observed[:, 0],
+        filled_inputs(series, e)[index[:, :-1]],
+        np.diff(times[index], axis=1),
+        np.nan_to_num(targets),
+        np.isfinite(targets),
+        np.full(len(index), e),
+        index[:, 0],
+    )
+
+
 def data_windows(series: TimeSeries, experiments: Sequence[int], window: int) -> Windows:
     """Every window of ``window`` observations in ``experiments`` (indices into the series) that
     starts from a complete frame."""
-    parts: list[tuple[np.ndarray, ...]] = []
-    for e in experiments:
-        genes = series.gene_values(e)
-        inputs = filled_inputs(series, e)
-        times = series.times[e]
-        for s in range(len(times) - window + 1):
-            if not np.all(np.isfinite(genes[s])):
-                continue
-            span = slice(s + 1, s + window)
-            targets = genes[span]
-            parts.append(
-                (
-                    genes[s],
-                    inputs[s : s + window - 1],
-                    np.diff(times[s : s + window]),
-                    np.nan_to_num(targets),
-                    np.isfinite(targets).astype(np.float32),
-                    np.asarray(e),
-                    np.asarray(s),
-                )
-            )
-    if not parts:
+    parts = [_experiment_windows(series, e, window) for e in experiments]
+    stacked = [np.concatenate(column) for column in zip(*parts, strict=True)]
+    if not len(stacked[0]):
         names = ", ".join(series.experiments[e] for e in experiments)
         raise GrnsearchError(
             f"no window of {window} observations starts from a complete frame in experiment(s) {names}; "
             "use a smaller window, or fill the missing gene values at the starts",
             parameter="window",
         )
-    stacked = [np.stack(column) for column in zip(*parts, strict=True)]
     floats = [a.astype(np.float32) for a in stacked[:5]]
     return Windows(*floats, stacked[5].astype(np.int32), stacked[6].astype(np.int32))
 
