@@ -27,7 +27,7 @@ from grnsearch.config import (
 )
 from grnsearch.dynamics.spatial import COUPLINGS
 from grnsearch.errors import GrnsearchError
-from grnsearch.infer.baselines import BASELINES, baseline_strengths
+from grnsearch.infer.baselines import BASELINES, baseline_strengths, check_baselines
 from grnsearch.infer.readout import ConsensusStrengths, consensus_strengths, observed_strengths
 from grnsearch.infer.series import TimeSeries
 from grnsearch.infer.task import BATCH, ObservedTask, observed_task
@@ -80,10 +80,7 @@ class InferenceSettings:
         check_positive_int(self.batch, "batch", 100_000)
         check_finite(self.time_unit, "time_unit", strict=True)
         ReadoutSettings(self.lam, self.mode)
-        unknown = [b for b in self.baselines if b not in BASELINES]
-        if unknown:
-            raise GrnsearchError(f"unknown baseline {unknown[0]!r}; choose from {', '.join(BASELINES)} or none",
-                                 parameter="baselines")  # fmt: skip
+        check_baselines(self.baselines)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

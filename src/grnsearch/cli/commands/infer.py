@@ -245,7 +245,8 @@ def _report(result, out: Path) -> None:
         )
     scores = out / "scores.csv"
     if scores.exists():
-        table = pd.read_csv(scores).pivot(index="method", columns="convention", values="auroc")
+        rows = pd.read_csv(scores)
+        table = rows.pivot(index="method", columns="convention", values="auroc")
         print(f"AUROC against the gold standard (AUPR too in {scores}):")
-        print(table.loc[list(dict.fromkeys(pd.read_csv(scores)["method"]))].round(3).to_string())
+        print(table.loc[list(dict.fromkeys(rows["method"]))].round(3).to_string())
     print(f"wrote {out}")
