@@ -82,7 +82,8 @@ def _chunk_runner(task: Task, config: TrainConfig, chunk_len: int, n_devices: in
     target gene (the same values).
     """
     optimizer = make_optimizer(config)
-    _, static = eqx.partition(task.init_model(config, jax.random.PRNGKey(0)), eqx.is_array)
+    # the model's static part only: its shapes are traced, nothing is computed or compiled
+    _, static = eqx.partition(eqx.filter_eval_shape(task.init_model, config, jax.random.PRNGKey(0)), eqx.is_array)
     n_genes = len(task.genes)
 
     def one_model(params, opt_state, data_key, noise_key, link_scale, active, start):
@@ -119,6 +120,10 @@ def _chunk_runner(task: Task, config: TrainConfig, chunk_len: int, n_devices: in
             in_specs=(shard, shard, shard, shard, shard, shard, P()),
             out_specs=(shard, shard, shard),
         )
+        # fixed shardings: otherwise a chunk's outputs (leaves laid out anew by XLA) come back as
+        # inputs of another layout and the program compiles a second time
+        seed_axis, whole = NamedSharding(mesh, shard), NamedSharding(mesh, P())
+        return jax.jit(batched, in_shardings=(seed_axis,) * 6 + (whole,), out_shardings=seed_axis)
     return jax.jit(batched)
 
 
@@ -154,7 +159,8 @@ def train_models(
     padded = -(-n // n_devices) * n_devices
 
     keys = jnp.stack([jnp.stack(seed_keys(s)) for s in seeds])  # (n, 3, 2)
-    models = eqx.filter_vmap(lambda k: task.init_model(config, k))(keys[:, 0])
+    # one compiled program: initialised op by op, each random draw would compile on its own
+    models = eqx.filter_jit(eqx.filter_vmap(lambda k: task.init_model(config, k)))(keys[:, 0])
     params, static = eqx.partition(models, eqx.is_array)
     opt_state = jax.vmap(make_optimizer(config).init)(params)
     state = pad_leading((params, opt_state, keys[:, 1], keys[:, 2], jnp.asarray(link_scales)), padded)
