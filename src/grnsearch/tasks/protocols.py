@@ -74,11 +74,12 @@ def draw_levels(protocol: Protocol, key: jax.Array) -> dict[str, jax.Array]:
     return {name: values[k] for k, (name, _, _) in enumerate(draws)}
 
 
-def _stack(rows: list[Any], dtype: Any = np.float32) -> Any:
-    """Stack rows with NumPy when all are NumPy (static), else with jnp (float32)."""
+def _stack(rows: list[Any], dtype: Any = np.float32, axis: int = 0) -> Any:
+    """Stack rows with NumPy when all are NumPy (static), else with jnp (float32). (No transpose
+    after stacking: inside a compiled program it changes how XLA evaluates the rows' exp.)"""
     if all(isinstance(r, np.ndarray) for r in rows):
-        return np.stack(rows).astype(dtype)
-    return jnp.stack([jnp.asarray(r, dtype=jnp.float32) for r in rows])
+        return np.stack(rows, axis=axis).astype(dtype)
+    return jnp.stack([jnp.asarray(r, dtype=jnp.float32) for r in rows], axis=axis)
 
 
 def step_inputs(
@@ -90,7 +91,7 @@ def step_inputs(
     rows = []
     for condition in protocol.conditions:
         given = dict(condition.inputs)
-        rows.append(_stack([given.get(name, zero).levels(steps, draws, dtype) for name in inputs], dtype).T)
+        rows.append(_stack([given.get(name, zero).levels(steps, draws, dtype) for name in inputs], dtype, axis=-1))
     return _stack(rows, dtype)
 
 
@@ -113,7 +114,7 @@ def step_targets(protocol: Protocol, scored: tuple[str, ...], steps: int, dt: fl
     for condition in protocol.conditions:
         given = dict(condition.targets)
         zeros = np.zeros(steps, dtype=np.float32)
-        targets.append(_stack([given[g].values(steps, dt, draws) if g in given else zeros for g in scored]).T)
+        targets.append(_stack([given[g].values(steps, dt, draws) if g in given else zeros for g in scored], axis=-1))
         masks.append(np.asarray([[g in given for g in scored]] * steps, dtype=np.float32))
     return _stack(targets), np.stack(masks)
 

@@ -108,12 +108,14 @@ class AdaptationPulse(Target):
     start: int = 0
     kind: ClassVar[str] = "adaptation-pulse"
 
-    def values(self, steps: int, dt: float, draws: dict[str, jax.Array]) -> jax.Array:
-        s = jnp.arange(1, steps + 1)
-        if self.start:
-            s = jnp.maximum(s - self.start, 0)
-        amplitude = draws[self.amplitude] if isinstance(self.amplitude, str) else self.amplitude
-        return self.base + amplitude * pulse(s)
+    def values(self, steps: int, dt: float, draws: dict[str, jax.Array]) -> np.ndarray | jax.Array:
+        # A(s) on the host in double precision: constant targets must not depend on how XLA
+        # fuses (and so evaluates exp in) the program they are traced into
+        s = np.maximum(np.arange(1, steps + 1) - self.start, 0).astype(np.float64)
+        shape = 2.0 * (np.exp(-s / 6.0) - np.exp(-s / 3.0))
+        if isinstance(self.amplitude, str):
+            return self.base + draws[self.amplitude] * jnp.asarray(shape, dtype=jnp.float32)
+        return (self.base + self.amplitude * shape).astype(np.float32)
 
     def to_toml(self) -> Any:
         return {"kind": self.kind, "base": self.base, "amplitude": self.amplitude, "start": self.start}
