@@ -40,8 +40,7 @@ def resolve(text: str | Path) -> DeclarativeTask:
         return load(text)
     raise GrnsearchError(
         f"unknown task {text!r}: give a built-in task ({', '.join(names())}) or the path of a task file "
-        "(see 'grnsearch task new')",
-        parameter="task",
+        "(see 'grnsearch task new')"
     )
 
 

@@ -161,6 +161,8 @@ def _dosage(sec: Section, k: int, item: Any) -> tuple[str, float]:
 
 def _read_task(top: Section) -> DeclarativeTask:
     name = top.take("name", str, what='the task\'s name, e.g. "toggle"')
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
+        raise top.error("name", f"{name!r} is not a task name", "use letters, digits, _, . and - (it names folders)")
     description = top.take("description", str, "")
     nodes = _nodes(top)
     dt = top.number("dt", minimum=0.0, strict=True)

@@ -205,8 +205,8 @@ def read_criterion(s: Section, metrics: dict[str, Metric]) -> Criterion:
     metric = s.known("metric", s.take("metric", str, what="the name of a metric"), scalars, "scalar metric")
     rules = [r for r in RULES if s.has(r)]
     if len(rules) != 1:
-        raise s.error("at_least", f"gives {len(rules)} rules ({', '.join(rules) or 'none'})",
-                      f"give exactly one of {', '.join(RULES)}")  # fmt: skip
+        stated = f"states {len(rules)} rules ({', '.join(rules)})" if rules else "states no rule"
+        raise s.error(rules[0] if rules else "metric", stated, f"give exactly one of {', '.join(RULES)}")
     rule = rules[0]
     tolerance = rule in ("tolerance", "relative_tolerance")
     threshold = s.number(rule, minimum=0.0 if tolerance else None)

@@ -173,7 +173,9 @@ def _read_condition(
     aims = s.table("targets", None) if targets else None
     if aims is not None:
         for gene in list(aims.values):
-            aims.known(gene, gene, nodes["scored"], "scored gene (targets are for the scored genes)")
+            if gene not in nodes["scored"]:
+                raise aims.error(gene, f"{gene!r} is not a scored gene (scored: {', '.join(nodes['scored'])})",
+                                 "add it to scored, or remove its target")  # fmt: skip
             wanted += ((gene, read_target(aims, gene, aims.values.pop(gene), count, spatial, names)),)
     s.done()
     return Condition(name, inputs, wanted, stationary, drawn)

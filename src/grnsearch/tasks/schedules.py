@@ -198,8 +198,8 @@ def read_table(sec: Section, count: int, what: str) -> Table:
     if len(table.values) != count:
         raise sec.error(
             "values" if table.file is None else "file",
-            f"gives {len(table.values)} values but {what} needs {count}",
-            f"give {count} values, one for each of {what}",
+            f"gives {len(table.values)} values, but there are {count} {what}",
+            f"give one value for each of the {count} {what}",
         )
     return table
 
@@ -251,7 +251,7 @@ def read_schedule(sec: Section, name: str, value: Any, steps: int, spatial: bool
         raise s.error("kind", f"{kind!r} is a schedule over steps; a spatial task's inputs are profiles",
                       "use a gradient, a table over positions or a number")  # fmt: skip
     if kind == "table":
-        schedule: Schedule = read_table(s, steps, "the positions" if spatial else "the time grid (steps)")
+        schedule: Schedule = read_table(s, steps, "positions" if spatial else "steps of the time grid")
     else:
         schedule = _READERS[kind](s, steps)
     s.done()

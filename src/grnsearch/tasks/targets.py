@@ -215,13 +215,14 @@ def read_target(sec: Section, gene: str, value: Any, count: int, spatial: bool, 
     s = Section(value, sec.key(gene), sec.source, sec.base_dir)
     kinds = ("table",) if spatial else TARGET_KINDS
     kind = s.known("kind", s.take("kind", str, what=f"one of {', '.join(kinds)}"), kinds, "target")
-    target = _read(kind, s, count, draws, "the positions" if spatial else "the states (steps)")
+    target = _read(kind, s, count, draws, "positions" if spatial else "states (after steps 1..steps)")
     s.done()
     return target
 
 
 def _read(kind: str, s: Section, count: int, draws: tuple[str, ...], what: str) -> Target:
-    start = s.integer("start", 1 if kind in ("triangle", "square") else 0, maximum=count)
+    start = s.integer("start", 1 if kind in ("triangle", "square") else 0, maximum=count) if kind not in (
+        "table", "steps") else 0  # fmt: skip
     if kind == "table":
         return TableTarget(read_table(s, count, what))
     if kind == "steps":
