@@ -119,7 +119,8 @@ knockdown = 0.5
 
 [[condition]]
 name = "A and B"
-inputs = { A = { kind = "pulses", period = 8, on = 4, level = 1.0 }, B = { kind = "ramp", start = 0, end = 4, from = 0.0, to = 1.0 } }
+inputs.A = { kind = "pulses", period = 8, on = 4, level = 1.0 }
+inputs.B = { kind = "ramp", start = 0, end = 4, from = 0.0, to = 1.0 }
 targets = { out = { kind = "table", file = "coincidence.csv", column = "out" } }
 
 [[condition]]

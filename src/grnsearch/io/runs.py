@@ -71,6 +71,9 @@ def rebuild_task(record: dict[str, Any], path: Path) -> Any:
         if "file" in record:
             check_fields(record, path, RERUN, {"file": str, "source": str}, prefix="task.")
             task = tasks.parse(record["file"], f"{path} (task.file)", None)
+            if task.name != record["name"]:
+                problem = f"task.name {record['name']!r} is not the name in task.file ({task.name!r})"
+                raise bad_file(path, problem, RERUN)
             return dataclasses.replace(task.with_params(**record["params"]), source=record["source"])
         return tasks.get(record["name"], **record["params"])
     except TypeError as err:
