@@ -17,6 +17,7 @@ from grnsearch.errors import GrnsearchError
 from grnsearch.io.runs import load_run
 from grnsearch.tasks.measures import Metric, Protocol
 from grnsearch.tasks.template import TEMPLATE
+from grnsearch.workflows.search import run_search
 
 RUN_FILES = ("params.eqx", "history.csv", "metrics.json")
 
@@ -190,3 +191,20 @@ def test_metrics_and_criteria_compute_what_they_name():
     curve = Metric("c", "final", ("step", "wave"), curve=True, gene="g1").compute(view)
     np.testing.assert_allclose(np.asarray(curve), [0.41, 0.5])
     assert task.criteria[0].holds({"sensitivity": 0.3}) and not task.criteria[0].holds({"sensitivity": np.nan})
+
+
+def test_a_file_tasks_study_and_search_keep_their_task_and_compare(tmp_path, capsys):
+    task_file = tmp_path / "myosc.toml"
+    assert main(["task", "show", "oscillation", "--out", str(task_file)]) == 0
+    text = task_file.read_text().replace('name = "oscillation"', 'name = "myosc"').split("[[criterion]]")[0]
+    task_file.write_text(text + '[[criterion]]\nname = "any"\nmetric = "plateau"\nat_least = -1.0\n')  # all converge
+    argv = ["study", str(task_file), "--seeds", "2", "--iterations", "3", "--out", str(tmp_path / "study")]
+    assert main([*argv, "--no-figures", "--quiet"]) == 0
+    task = tasks.load(task_file)
+    run_search(task, samples=200, out=tmp_path / "search", topology_indices=list(range(0, 2304, 300)))
+    task_file.unlink()  # both directories keep the task
+    for directory in ("study", "search"):
+        assert tasks.recorded(tmp_path / directory, "myosc") == task
+    argv = ["compare", str(tmp_path / "study"), str(tmp_path / "search"), "--out", str(tmp_path / "cmp")]
+    assert main([*argv, "--no-figures", "--quiet"]) == 0
+    assert json.loads((tmp_path / "cmp" / "compare.json").read_text())["task"] == "myosc"

@@ -44,6 +44,30 @@ def resolve(text: str | Path) -> DeclarativeTask:
     )
 
 
+RECORD = "task.toml"  # the task file an output directory (a study, a search) keeps of its task
+
+
+def record_text(task: Task) -> str | None:
+    """The task file an output directory keeps of ``task`` (tables inline), or None for a task
+    that is not stated as a file."""
+    if not isinstance(task, DeclarativeTask):
+        return None
+    header = f"the task of this directory ({task.name}, from {task.source}); pass this file as TASK to rerun it"
+    return task_text(task, header, inline=True)
+
+
+def recorded(directory: str | Path, name: str) -> DeclarativeTask:
+    """The task of an output directory: its ``task.toml`` when it has one (it must state the task
+    ``name``), else the built-in task ``name`` (directories of earlier versions)."""
+    path = Path(directory) / RECORD
+    if not path.exists():
+        return get(name)
+    task = load(path)
+    if task.name != name:
+        raise GrnsearchError(f"{path} states the task {task.name!r}, not {name!r}; restore the directory's task file")
+    return task
+
+
 def gap_genes(**criteria: float) -> DeclarativeTask:
     """The gap-gene task (``data/gap-genes.toml``), its threshold ``max_mse`` changed by ``criteria``."""
     return get("gap-genes", **criteria)
@@ -62,6 +86,8 @@ __all__ = [
     "oscillation",
     "oscillation3",
     "parse",
+    "record_text",
+    "recorded",
     "resolve",
     "task_text",
 ]
