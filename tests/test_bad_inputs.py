@@ -829,56 +829,97 @@ TASK_SPOILS = [
     ("syntax-error", task_file('name = "switch"', 'name = "switch', "TOML syntax error")),
     ("syntax-error-line", task_file("steps = 60", "steps = = 60", "TOML syntax error: Invalid value (at line 15")),
     ("unknown-key", task_file('loss = "sum"', 'loss = "sum"\nlos = 1', "los: is not a key")),
-    ("unknown-key-in-condition", task_file('name = "pulse"', 'name = "pulse"\nstationery = true',
-                                           "condition[1].stationery")),  # fmt: skip
+    (
+        "unknown-key-in-condition",
+        task_file('name = "pulse"', 'name = "pulse"\nstationery = true', "condition[1].stationery"),
+    ),  # fmt: skip
     ("gene-twice", task_file('genes = ["g1", "g2"]', 'genes = ["g1", "g1"]', "genes: names 'g1' twice")),
     ("gene-and-input", task_file('inputs = ["I"]', 'inputs = ["g2"]', "inputs: 'g2' is both")),
     ("scored-unknown", task_file('scored = ["g1"]', 'scored = ["g3"]', "scored: unknown name 'g3'")),
     ("target-unscored", task_file("targets = { g1 = 0.1 }", "targets = { g2 = 0.1 }", "condition[0].targets.g2")),
     ("schedule-outside-grid", task_file("at = [0, 10]", "at = [0, 70]", "condition[1].inputs.I.at")),
     ("schedule-unsorted", task_file("at = [0, 10]", "at = [10, 0]", "condition[1].inputs.I.at")),
-    ("ramp-outside-grid", task_file('{ kind = "steps", at = [0, 10], levels = [1.0, 0.0] }',
-                                    '{ kind = "ramp", start = 10, end = 99, from = 0.0, to = 1.0 }',
-                                    "condition[1].inputs.I.end")),  # fmt: skip
-    ("target-start-outside-grid", task_file("rate = 1.0, start = 5", "rate = 1.0, start = 500",
-                                            "condition[1].targets.g1.start")),  # fmt: skip
+    (
+        "ramp-outside-grid",
+        task_file(
+            '{ kind = "steps", at = [0, 10], levels = [1.0, 0.0] }',
+            '{ kind = "ramp", start = 10, end = 99, from = 0.0, to = 1.0 }',
+            "condition[1].inputs.I.end",
+        ),
+    ),  # fmt: skip
+    (
+        "target-start-outside-grid",
+        task_file("rate = 1.0, start = 5", "rate = 1.0, start = 500", "condition[1].targets.g1.start"),
+    ),  # fmt: skip
     ("unknown-schedule", task_file('I = { kind = "steps"', 'I = { kind = "stairs"', "condition[1].inputs.I.kind")),
-    ("gradient-without-positions", task_file('kind = "steps", at = [0, 10], levels = [1.0, 0.0]',
-                                             'kind = "gradient", from = [0.0], decay = [0.2]',
-                                             "condition[1].inputs.I.kind")),  # fmt: skip
+    (
+        "gradient-without-positions",
+        task_file(
+            'kind = "steps", at = [0, 10], levels = [1.0, 0.0]',
+            'kind = "gradient", from = [0.0], decay = [0.2]',
+            "condition[1].inputs.I.kind",
+        ),
+    ),  # fmt: skip
     ("unknown-target", task_file('g1 = { kind = "approach"', 'g1 = { kind = "sig"', "condition[1].targets.g1.kind")),
     ("unknown-input", task_file("inputs = { I = {", "inputs = { J = {", "condition[1].inputs.J")),
     ("undrawn-level", task_file("targets = { g1 = 0.1 }", 'targets = { g1 = "u" }', "condition[0].targets.g1: names")),
     ("unknown-metric", task_file('kind = "plateau"', 'kind = "plato"', "metric[0].kind: unknown metric 'plato'")),
     ("metric-twice", task_file('name = "rest_level"', 'name = "on_level"', "metric[1].name")),
     ("metric-unknown-condition", task_file('condition = "pulse"', 'condition = "pulses"', "metric[0].condition")),
-    ("metric-step-beyond-grid", task_file('kind = "plateau"\ngene = "g1"\ncondition = "pulse"\nlast = 20',
-                                          'kind = "sensitivity"\ngene = "g1"\ncondition = "pulse"\nat = 99',
-                                          "metric[0].at")),  # fmt: skip
-    ("summary-unknown", task_file('summary = ["on_level", "rest_level"]', 'summary = ["on_level", "x"]',
-                                  "metrics.summary[1]")),  # fmt: skip
+    (
+        "metric-step-beyond-grid",
+        task_file(
+            'kind = "plateau"\ngene = "g1"\ncondition = "pulse"\nlast = 20',
+            'kind = "sensitivity"\ngene = "g1"\ncondition = "pulse"\nat = 99',
+            "metric[0].at",
+        ),
+    ),  # fmt: skip
+    (
+        "summary-unknown",
+        task_file('summary = ["on_level", "rest_level"]', 'summary = ["on_level", "x"]', "metrics.summary[1]"),
+    ),  # fmt: skip
     ("criterion-unknown-metric", task_file('metric = "on_level"', 'metric = "onlevel"', "criterion[0].metric")),
     ("criterion-without-rule", task_file("at_least = 0.6", "minimum = 0.6", "criterion[0].metric: states no rule")),
     ("criterion-two-rules", task_file("at_least = 0.6", "at_least = 0.6\nbelow = 0.9", "criterion[0].at_least")),
-    ("no-criterion", task_file("[[criterion]]\nname = \"min_on_level\"\nmetric = \"on_level\"\nat_least = 0.6\n\n"
-                               "[[criterion]]\nname = \"rest_tolerance\"\nmetric = \"rest_level\"\nnear = 0.1\n"
-                               "tolerance = 0.05", "", "criterion: the task has no success criterion")),
-    ("table-wrong-length", task_file("targets = { g1 = 0.1 }", 'targets = { g1 = { kind = "table", values = [0.1] } }',
-                                     "condition[0].targets.g1.values: gives 1 values, but there are 60")),
+    (
+        "no-criterion",
+        task_file(
+            '[[criterion]]\nname = "min_on_level"\nmetric = "on_level"\nat_least = 0.6\n\n'
+            '[[criterion]]\nname = "rest_tolerance"\nmetric = "rest_level"\nnear = 0.1\n'
+            "tolerance = 0.05",
+            "",
+            "criterion: the task has no success criterion",
+        ),
+    ),
+    (
+        "table-wrong-length",
+        task_file(
+            "targets = { g1 = 0.1 }",
+            'targets = { g1 = { kind = "table", values = [0.1] } }',
+            "condition[0].targets.g1.values: gives 1 values, but there are 60",
+        ),
+    ),
     ("table-file-wrong-length", task_table("g1\n0.1\n0.1\n", "condition[0].targets.g1.file: gives 2 values")),
     ("table-file-no-column", task_table("g2\n0.1\n", "condition[0].targets.g1.column")),
     ("table-file-not-numbers", task_table("g1\n" + "zero\n" * 60, "condition[0].targets.g1.file: ")),
-    ("table-file-missing", task_file("targets = { g1 = 0.1 }",
-                                     'targets = { g1 = { kind = "table", file = "nowhere.csv", column = "g1" } }',
-                                     "condition[0].targets.g1.file: cannot read")),  # fmt: skip
+    (
+        "table-file-missing",
+        task_file(
+            "targets = { g1 = 0.1 }",
+            'targets = { g1 = { kind = "table", file = "nowhere.csv", column = "g1" } }',
+            "condition[0].targets.g1.file: cannot read",
+        ),
+    ),  # fmt: skip
     ("default-unknown", task_file('arch = "per-gene"', 'arch = "deep"', "defaults.arch: unknown architecture")),
     ("default-misspelt", task_file("iterations = 2000", "iteration = 2000", "defaults.iteration")),
     ("dt-boolean", task_file("dt = 0.2", "dt = true", "dt: must be a number")),
     ("steps-zero", task_file("steps = 60", "steps = 0", "steps: must be >= 1")),
     ("name-a-path", task_file('name = "switch"', 'name = "../switch"', "name: '../switch' is not a task name")),
-    ("hill-screen-one-input", task_file("[mutation]", '[hill_screen]\nkind = "oscillation"\n\n[mutation]',
-                                        "hill_screen.kind")),  # fmt: skip
-    ("not-utf8", task_bytes(b"name = \"\xff\"\n", " is not UTF-8")),
+    (
+        "hill-screen-one-input",
+        task_file("[mutation]", '[hill_screen]\nkind = "oscillation"\n\n[mutation]', "hill_screen.kind"),
+    ),  # fmt: skip
+    ("not-utf8", task_bytes(b'name = "\xff"\n', " is not UTF-8")),
     ("empty", task_bytes(b"", ": name: is missing")),
 ]
 CASES += [
@@ -889,8 +930,11 @@ CASES += [
     Case("task-check-missing", ("task", "check", "{out}"), "{out} does not exist"),
     Case("task-check-directory", ("task", "check", "{study}"), "{study} is a directory"),
     Case("train-task-file-missing", ("train", "{out}.toml", "--out", "{out}"), "{out}.toml does not exist"),
-    Case("search-task-file-without-screen", ("search", "{task}", "--samples", "10", "--out", "{out}"),
-         "has no Hill-search criterion"),  # fmt: skip
+    Case(
+        "search-task-file-without-screen",
+        ("search", "{task}", "--samples", "10", "--out", "{out}"),
+        "has no Hill-search criterion",
+    ),  # fmt: skip
     Case("task-show-unknown", ("task", "show", "chemotaxis"), "unknown task 'chemotaxis'"),
     Case("task-show-out-exists", ("task", "show", "adaptation", "--out", "{file}"), "--out: {file} exists"),
     Case("task-show-out-directory", ("task", "show", "adaptation", "--out", "{study}"), "--out: {study} is a dir"),

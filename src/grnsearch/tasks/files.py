@@ -47,8 +47,9 @@ def load(path: str | Path) -> DeclarativeTask:
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
-        raise TaskFileError(f"task file {path} does not exist; give the path of a task file or a built-in name") \
-            from None
+        raise TaskFileError(
+            f"task file {path} does not exist; give the path of a task file or a built-in name"
+        ) from None
     except IsADirectoryError:
         raise TaskFileError(f"task file {path} is a directory; give the path of a .toml task file") from None
     except OSError as err:

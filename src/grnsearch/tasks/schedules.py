@@ -215,8 +215,9 @@ def _read_column(sec: Section, name: str, column: str, columns: tuple[str, ...] 
     try:
         rows = [row for row in csv.reader(path.read_text(encoding="utf-8").splitlines()) if row]
     except (OSError, UnicodeDecodeError, csv.Error) as err:
-        raise sec.error("file", f"cannot read {path}: {err}", "give a readable UTF-8 CSV file beside the task file") \
-            from None
+        raise sec.error(
+            "file", f"cannot read {path}: {err}", "give a readable UTF-8 CSV file beside the task file"
+        ) from None
     header = list(columns) if columns is not None else (rows.pop(0) if rows else [])
     if column not in header:
         raise sec.error("column", f"{path} has no column {column!r} (columns: {', '.join(header)})",

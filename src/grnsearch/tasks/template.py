@@ -1,7 +1,7 @@
 """The commented template that ``grnsearch task new`` writes: a small working task (a gene that
 remembers a transient input: a switch) whose comments list every key and primitive of the format."""
 
-TEMPLATE = '''\
+TEMPLATE = """\
 # A grnsearch task file (TOML). Check it with `grnsearch task check FILE`, then pass its path
 # wherever a command takes TASK: `grnsearch train FILE`, `study FILE`, `sparsify FILE`.
 # `grnsearch task show adaptation` prints a built-in task in this form.
@@ -112,4 +112,4 @@ effect = "mean"
 #           or { kind = "gradient", from = [0.0], decay = [0.2] })
 #   [figures] path_bands, paper             what figures draw
 #   [hill_screen] kind = "oscillation", ...  the exhaustive Hill search (two inputs)
-'''
+"""

@@ -49,9 +49,7 @@ def _is_tables(v: Any) -> bool:
 def _body(table: dict[str, Any], path: str, top: bool) -> list[str]:
     """Lines of one table: its values, then (at the top) its tables, then its arrays of tables."""
     lines = [
-        f"{key(k)} = {value(v)}"
-        for k, v in table.items()
-        if not _is_tables(v) and not (top and isinstance(v, dict))
+        f"{key(k)} = {value(v)}" for k, v in table.items() if not _is_tables(v) and not (top and isinstance(v, dict))
     ]
     for k, v in table.items():
         if top and isinstance(v, dict):

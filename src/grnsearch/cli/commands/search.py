@@ -25,9 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "exact_sets and succeeds_exactly on the exact solution), DIR/successes.csv "
         "(Euler) and DIR/summary.json.",
     )
-    p.add_argument(
-        "task", metavar="TASK", help="task with a Hill screen: a built-in name (oscillation) or a task file"
-    )
+    p.add_argument("task", metavar="TASK", help="task with a Hill screen: a built-in name (oscillation) or a task file")
     p.add_argument(
         "--samples",
         type=options.count_up_to(MAX_SAMPLES),
