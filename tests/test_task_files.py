@@ -208,3 +208,16 @@ def test_a_file_tasks_study_and_search_keep_their_task_and_compare(tmp_path, cap
     argv = ["compare", str(tmp_path / "study"), str(tmp_path / "search"), "--out", str(tmp_path / "cmp")]
     assert main([*argv, "--no-figures", "--quiet"]) == 0
     assert json.loads((tmp_path / "cmp" / "compare.json").read_text())["task"] == "myosc"
+
+
+def test_a_spatial_task_file_states_profiles_and_refuses_time_course_metrics():
+    shown = tasks.task_text(tasks.get("gap-genes"))
+    task = tasks.parse(shown, "gap.toml", None)
+    inputs, dt = task.mutation_conditions()
+    assert inputs.shape == (1, 30, 64, 2) and dt == 0.1
+    x = np.linspace(0.0, 1.0, 64)
+    np.testing.assert_allclose(inputs[0, 0, :, 0], np.exp(-x / 0.2), rtol=1e-6)
+    with pytest.raises(GrnsearchError, match=r"gap.toml: metric\[0\].kind: 'max' reads one time course"):
+        tasks.parse(shown.replace('kind = "mse"', 'kind = "max"\ngene = "hb"', 1), "gap.toml", None)
+    with pytest.raises(GrnsearchError, match=r"space.dosage_panel\[0\]\[0\]: unknown input 'Bicoid'"):
+        tasks.parse(shown.replace('["Bcd", 0.0]', '["Bicoid", 0.0]'), "gap.toml", None)

@@ -30,6 +30,7 @@ from grnsearch.tasks.screens import read_references, read_screen
 BUILTIN_DIR = "data"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_STEPS = 100_000
+SPATIAL_METRICS = ("mse", "final-state")
 TOP_KEYS = ("name", "description", "genes", "inputs", "scored", "initial", "dt", "steps", "loss", "defaults",
             "condition", "metrics", "metric", "criterion", "mutation", "check", "demo", "space", "figures",
             "hill_screen", "references")  # fmt: skip
@@ -69,10 +70,12 @@ def parse(text: str, source: str, base_dir: Path | None) -> DeclarativeTask:
     top = Section(document, "", source, base_dir)
     try:
         task = _read_task(top)
+    except TaskFileError:
+        raise
     except GrnsearchError as err:
-        if isinstance(err, TaskFileError):
-            raise
         raise fail(source, err.parameter or "", err.detail, "correct it") from None
+    except ValueError as err:  # a check of Task itself that the reader did not make first
+        raise fail(source, "", str(err), "correct the task file") from None
     top.done_with(TOP_KEYS)
     return task
 
@@ -119,7 +122,7 @@ def _defaults(top: Section) -> tuple[TrainConfig, int | None]:
     return config, sparsify
 
 
-def _space(top: Section, steps: int) -> dict[str, Any]:
+def _space(top: Section, steps: int, inputs: tuple[str, ...]) -> dict[str, Any]:
     """[space]: the positions of a spatial task and what goes with them."""
     sec = top.table("space", None)
     if sec is None:
@@ -132,7 +135,7 @@ def _space(top: Section, steps: int) -> dict[str, Any]:
     out["demo_positions"] = tuple(sec.check(f"demo_positions[{k}]", v, float)
                                   for k, v in enumerate(sec.take("demo_positions", list, [])))  # fmt: skip
     panel = sec.take("dosage_panel", list, [])
-    out["dosage_panel"] = tuple(_dosage(sec, k, item) for k, item in enumerate(panel))
+    out["dosage_panel"] = tuple(_dosage(sec, k, item, inputs) for k, item in enumerate(panel))
     out["coupling"] = sec.known("coupling", sec.take("coupling", str, "none"), ("none",), "coupling")
     sec.done()
     return out
@@ -153,10 +156,13 @@ def _positions(sec: Section, name: str) -> tuple[float, ...]:
     return positions
 
 
-def _dosage(sec: Section, k: int, item: Any) -> tuple[str, float]:
+def _dosage(sec: Section, k: int, item: Any, inputs: tuple[str, ...]) -> tuple[str, float]:
     if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
         raise sec.error(f"dosage_panel[{k}]", f"must be [input, factor], got {item!r}", 'write e.g. ["Bcd", 0.5]')
+    sec.known(f"dosage_panel[{k}][0]", item[0], inputs, "input")
     factor = sec.check(f"dosage_panel[{k}][1]", item[1], float)
+    if factor < 0:
+        raise sec.error(f"dosage_panel[{k}][1]", f"{factor} is negative", "give a factor >= 0 (0 removes the input)")
     return item[0], factor
 
 
@@ -170,7 +176,7 @@ def _read_task(top: Section) -> DeclarativeTask:
     steps = top.integer("steps", minimum=1, maximum=MAX_STEPS)
     loss = top.known("loss", top.take("loss", str, "sum"), ("sum", "mean"), "loss reduction")
     defaults, sparsify = _defaults(top)
-    space = _space(top, steps)
+    space = _space(top, steps, nodes["inputs"])
     spatial = len(space.get("positions", ()))
     training = Protocol(read_conditions(top, nodes, spatial or steps, bool(spatial), targets=True,
                                         draws=not spatial))  # fmt: skip
@@ -214,6 +220,9 @@ def _metrics(top: Section, nodes: dict, training: Protocol, grid: tuple[float, i
     specs: list = []
     for row in top.tables("metric"):
         metric = read_metric(row, steps_of, nodes["genes"], nodes["inputs"])
+        if spatial and metric.kind not in SPATIAL_METRICS:
+            raise row.error("kind", f"{metric.kind!r} reads one time course; a spatial task's metrics are "
+                            f"{' and '.join(SPATIAL_METRICS)}", "use one of those")  # fmt: skip
         if metric.name in [m.name for m in specs]:
             raise row.error("name", f"names the metric {metric.name!r} twice", "give each metric its own name")
         if metric.kind == "mse":

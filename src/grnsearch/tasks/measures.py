@@ -185,6 +185,8 @@ def read_metric(s: Section, conditions: dict[str, int], genes: tuple[str, ...], 
     kind = s.known("kind", s.take("kind", str, what=f"one of {', '.join(METRIC_KINDS)}"), METRIC_KINDS, "metric")
     if s.has("conditions"):
         chosen, curve = s.names("conditions", allowed=conditions), True
+        if not chosen:
+            raise s.error("conditions", "names no condition", "name at least one, or use condition = NAME")
     else:
         chosen, curve = (s.known("condition", s.take("condition", str), conditions, "condition"),), False
     steps = min(conditions[c] for c in chosen)
