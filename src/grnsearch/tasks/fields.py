@@ -37,6 +37,7 @@ class Section:
         if not isinstance(values, Mapping):
             raise fail(source, where, f"must be a table, got {_kind(values)}", "write it as a [table] or { ... }")
         self.values = dict(values)
+        self.asked: set[str] = set()  # every key a reader looked for, to suggest one for a misspelt key
         self.where = where
         self.source = source
         self.base_dir = base_dir
@@ -51,11 +52,13 @@ class Section:
 
     def has(self, name: str) -> bool:
         """Whether the table (still) holds ``name``."""
+        self.asked.add(name)
         return name in self.values
 
     def take(self, name: str, kind: type | tuple[type, ...], default: Any = REQUIRED, what: str = "") -> Any:
         """Remove ``name`` and return its value, checked to be of ``kind`` (a float key accepts a
         whole number and gives a float; bool is never a number)."""
+        self.asked.add(name)
         if name not in self.values:
             if default is REQUIRED:
                 raise self.error(name, "is missing", f"add {name} = {what or _type_name(kind)}")
@@ -122,6 +125,7 @@ class Section:
 
     def table(self, name: str, default: Any = REQUIRED) -> Any:
         """The sub-table ``name`` as a Section (``default`` when absent)."""
+        self.asked.add(name)
         if name not in self.values:
             if default is REQUIRED:
                 raise self.error(name, "is missing", f"add a [{self.key(name)}] table")
@@ -130,16 +134,19 @@ class Section:
 
     def tables(self, name: str) -> list[Section]:
         """The array of tables ``name`` (``[[name]]``) as Sections; empty when absent."""
+        self.asked.add(name)
         value = self.values.pop(name, [])
         if not isinstance(value, list):
             raise self.error(name, f"must be an array of tables ([[{self.key(name)}]]), got {_kind(value)}", "fix it")
         return [Section(item, f"{self.key(name)}[{k}]", self.source, self.base_dir) for k, item in enumerate(value)]
 
     def done(self) -> None:
-        """Refuse every key that no reader took."""
+        """Refuse every key that no reader took, suggesting the closest key a reader asked for."""
         if self.values:
             name = sorted(self.values)[0]
-            raise self.error(name, "is not a key grnsearch knows here", "remove it or correct its spelling")
+            close = difflib.get_close_matches(name, sorted(self.asked), n=1)
+            fix = f"did you mean {close[0]!r}?" if close else "remove it or correct its spelling"
+            raise self.error(name, "is not a key grnsearch knows here", fix)
 
     def done_with(self, allowed: Iterable[str]) -> None:
         """Refuse every key left, suggesting the closest of ``allowed``."""

@@ -12,6 +12,7 @@ from grnsearch._files import write_atomic
 from grnsearch.cli import options
 from grnsearch.errors import GrnsearchError
 from grnsearch.tasks.declarative import DeclarativeTask
+from grnsearch.tasks.measures import Criterion
 from grnsearch.tasks.template import TEMPLATE
 
 
@@ -101,10 +102,9 @@ def describe(task: DeclarativeTask) -> list[str]:
     return lines
 
 
-def _criterion(c: object) -> str:
-    rule, threshold, target, metric = (getattr(c, k) for k in ("rule", "threshold", "target", "metric"))
-    if target is None:
-        symbol = {"at_least": ">=", "at_most": "<=", "below": "<", "above": ">"}[rule]
-        return f"{metric} {symbol} {threshold:g}"
-    relative = " x" if rule == "relative_tolerance" else ""
-    return f"{metric} within {threshold:g}{relative} of {target:g}"
+def _criterion(c: Criterion) -> str:
+    if c.target is None:
+        symbol = {"at_least": ">=", "at_most": "<=", "below": "<", "above": ">"}[c.rule]
+        return f"{c.metric} {symbol} {c.threshold:g}"
+    relative = " x" if c.rule == "relative_tolerance" else ""
+    return f"{c.metric} within {c.threshold:g}{relative} of {c.target:g}"
