@@ -31,6 +31,7 @@ from grnsearch.io.tables import read_strength_table
 from grnsearch.network.links import link_names
 from grnsearch.network.topology import Topology
 from grnsearch.readout.statistics import topologies_from_strengths
+from grnsearch.tasks.template import TEMPLATE
 from grnsearch.training.ensemble import train
 from grnsearch.workflows.search import run_search
 
@@ -308,6 +309,9 @@ RUN_SPOILS: list[tuple[str, Callable[[Path], Path]]] = [
     ("format-zero", manifest(setting("grnsearch_run", 0))),
     ("format-text", manifest(setting("grnsearch_run", "1"))),
     ("task-unknown", manifest(setting("task", "name", "chemotaxis"))),
+    ("task-file-not-toml", manifest(setting("task", "file", "name = "))),
+    ("task-file-not-text", manifest(setting("task", "file", 3))),
+    ("task-file-not-a-task", manifest(setting("task", "file", 'name = "adaptation"\n'))),
     ("task-params-unknown", manifest(setting("task", "params", "speed", 3))),
     ("task-params-list", manifest(setting("task", "params", [1]))),
     ("run-is-a-file", replace_run_by_file),
@@ -787,12 +791,164 @@ CASES += [
 ]
 
 
+# ---- task files (grnsearch task check, and TASK of every command that takes one) -----------------
+def task_file(old: str, new: str, where: str) -> Callable[[Path], Path]:
+    """Replace ``old`` by ``new`` in the copy of the template task file; the message must name the
+    file and ``where`` (a key, or what is wrong)."""
+
+    def spoil(d: Path) -> Path:
+        path = d / "task.toml"
+        text = path.read_text()
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1))
+        return f"{path}: {where}"
+
+    return spoil
+
+
+def task_table(content: str, where: str) -> Callable[[Path], Path]:
+    """The template's rest target read from a CSV beside it, written with ``content``."""
+
+    def spoil(d: Path) -> Path:
+        (d / "rest.csv").write_text(content)
+        target = '{ g1 = { kind = "table", file = "rest.csv", column = "g1" } }'
+        return task_file("targets = { g1 = 0.1 }", f"targets = {target}", where)(d)
+
+    return spoil
+
+
+def task_bytes(content: bytes, culprit: str) -> Callable[[Path], Path]:
+    def spoil(d: Path) -> Path:
+        (d / "task.toml").write_bytes(content)
+        return f"{d / 'task.toml'}{culprit}"
+
+    return spoil
+
+
+TASK_SPOILS = [
+    ("syntax-error", task_file('name = "switch"', 'name = "switch', "TOML syntax error")),
+    ("syntax-error-line", task_file("steps = 60", "steps = = 60", "TOML syntax error: Invalid value (at line 15")),
+    ("unknown-key", task_file('loss = "sum"', 'loss = "sum"\nlos = 1', "los: is not a key")),
+    (
+        "unknown-key-in-condition",
+        task_file('name = "pulse"', 'name = "pulse"\nstationery = true', "condition[1].stationery"),
+    ),  # fmt: skip
+    ("gene-twice", task_file('genes = ["g1", "g2"]', 'genes = ["g1", "g1"]', "genes: names 'g1' twice")),
+    ("gene-and-input", task_file('inputs = ["I"]', 'inputs = ["g2"]', "inputs: 'g2' is both")),
+    ("scored-unknown", task_file('scored = ["g1"]', 'scored = ["g3"]', "scored: unknown name 'g3'")),
+    ("target-unscored", task_file("targets = { g1 = 0.1 }", "targets = { g2 = 0.1 }", "condition[0].targets.g2")),
+    ("schedule-outside-grid", task_file("at = [0, 10]", "at = [0, 70]", "condition[1].inputs.I.at")),
+    ("schedule-unsorted", task_file("at = [0, 10]", "at = [10, 0]", "condition[1].inputs.I.at")),
+    (
+        "ramp-outside-grid",
+        task_file(
+            '{ kind = "steps", at = [0, 10], levels = [1.0, 0.0] }',
+            '{ kind = "ramp", start = 10, end = 99, from = 0.0, to = 1.0 }',
+            "condition[1].inputs.I.end",
+        ),
+    ),  # fmt: skip
+    (
+        "target-start-outside-grid",
+        task_file("rate = 1.0, start = 5", "rate = 1.0, start = 500", "condition[1].targets.g1.start"),
+    ),  # fmt: skip
+    ("unknown-schedule", task_file('I = { kind = "steps"', 'I = { kind = "stairs"', "condition[1].inputs.I.kind")),
+    (
+        "gradient-without-positions",
+        task_file(
+            'kind = "steps", at = [0, 10], levels = [1.0, 0.0]',
+            'kind = "gradient", from = [0.0], decay = [0.2]',
+            "condition[1].inputs.I.kind",
+        ),
+    ),  # fmt: skip
+    ("unknown-target", task_file('g1 = { kind = "approach"', 'g1 = { kind = "sig"', "condition[1].targets.g1.kind")),
+    ("unknown-input", task_file("inputs = { I = {", "inputs = { J = {", "condition[1].inputs.J")),
+    ("undrawn-level", task_file("targets = { g1 = 0.1 }", 'targets = { g1 = "u" }', "condition[0].targets.g1: names")),
+    ("unknown-metric", task_file('kind = "plateau"', 'kind = "plato"', "metric[0].kind: unknown metric 'plato'")),
+    ("metric-twice", task_file('name = "rest_level"', 'name = "on_level"', "metric[1].name")),
+    ("metric-unknown-condition", task_file('condition = "pulse"', 'condition = "pulses"', "metric[0].condition")),
+    (
+        "metric-step-beyond-grid",
+        task_file(
+            'kind = "plateau"\ngene = "g1"\ncondition = "pulse"\nlast = 20',
+            'kind = "sensitivity"\ngene = "g1"\ncondition = "pulse"\nat = 99',
+            "metric[0].at",
+        ),
+    ),  # fmt: skip
+    (
+        "summary-unknown",
+        task_file('summary = ["on_level", "rest_level"]', 'summary = ["on_level", "x"]', "metrics.summary[1]"),
+    ),  # fmt: skip
+    ("criterion-unknown-metric", task_file('metric = "on_level"', 'metric = "onlevel"', "criterion[0].metric")),
+    ("criterion-without-rule", task_file("at_least = 0.6", "minimum = 0.6", "criterion[0].metric: states no rule")),
+    ("criterion-two-rules", task_file("at_least = 0.6", "at_least = 0.6\nbelow = 0.9", "criterion[0].at_least")),
+    (
+        "no-criterion",
+        task_file(
+            '[[criterion]]\nname = "min_on_level"\nmetric = "on_level"\nat_least = 0.6\n\n'
+            '[[criterion]]\nname = "rest_tolerance"\nmetric = "rest_level"\nnear = 0.1\n'
+            "tolerance = 0.05",
+            "",
+            "criterion: the task has no success criterion",
+        ),
+    ),
+    (
+        "table-wrong-length",
+        task_file(
+            "targets = { g1 = 0.1 }",
+            'targets = { g1 = { kind = "table", values = [0.1] } }',
+            "condition[0].targets.g1.values: gives 1 values, but there are 60",
+        ),
+    ),
+    ("table-file-wrong-length", task_table("g1\n0.1\n0.1\n", "condition[0].targets.g1.file: gives 2 values")),
+    ("table-file-no-column", task_table("g2\n0.1\n", "condition[0].targets.g1.column")),
+    ("table-file-not-numbers", task_table("g1\n" + "zero\n" * 60, "condition[0].targets.g1.file: ")),
+    (
+        "table-file-missing",
+        task_file(
+            "targets = { g1 = 0.1 }",
+            'targets = { g1 = { kind = "table", file = "nowhere.csv", column = "g1" } }',
+            "condition[0].targets.g1.file: cannot read",
+        ),
+    ),  # fmt: skip
+    ("default-unknown", task_file('arch = "per-gene"', 'arch = "deep"', "defaults.arch: unknown architecture")),
+    ("default-misspelt", task_file("iterations = 2000", "iteration = 2000", "defaults.iteration")),
+    ("dt-boolean", task_file("dt = 0.2", "dt = true", "dt: must be a number")),
+    ("steps-zero", task_file("steps = 60", "steps = 0", "steps: must be >= 1")),
+    ("name-a-path", task_file('name = "switch"', 'name = "../switch"', "name: '../switch' is not a task name")),
+    (
+        "hill-screen-one-input",
+        task_file("[mutation]", '[hill_screen]\nkind = "oscillation"\n\n[mutation]', "hill_screen.kind"),
+    ),  # fmt: skip
+    ("not-utf8", task_bytes(b'name = "\xff"\n', " is not UTF-8")),
+    ("empty", task_bytes(b"", ": name: is missing")),
+]
+CASES += [
+    *cases_on("task", ("task", "check", "{task}"), TASK_SPOILS, "task-check"),
+    *cases_on("task", ("train", "{task}", "--out", "{out}", "--no-figures"), TASK_SPOILS[:6], "train-task-file"),
+    *cases_on("task", ("study", "{task}", "--out", "{out}", "--no-figures"), TASK_SPOILS[6:9], "study-task-file"),
+    *cases_on("task", ("sparsify", "{task}", "--out", "{out}", "--no-figures"), TASK_SPOILS[9:12], "sparsify-task"),
+    Case("task-check-missing", ("task", "check", "{out}"), "{out} does not exist"),
+    Case("task-check-directory", ("task", "check", "{study}"), "{study} is a directory"),
+    Case("train-task-file-missing", ("train", "{out}.toml", "--out", "{out}"), "{out}.toml does not exist"),
+    Case(
+        "search-task-file-without-screen",
+        ("search", "{task}", "--samples", "10", "--out", "{out}"),
+        "has no Hill-search criterion",
+    ),  # fmt: skip
+    Case("task-show-unknown", ("task", "show", "chemotaxis"), "unknown task 'chemotaxis'"),
+    Case("task-show-out-exists", ("task", "show", "adaptation", "--out", "{file}"), "--out: {file} exists"),
+    Case("task-show-out-directory", ("task", "show", "adaptation", "--out", "{study}"), "--out: {study} is a dir"),
+    Case("task-new-out-exists", ("task", "new", "--out", "{file}"), "--out: {file} exists"),
+    Case("task-unknown-action", ("task", "edit", "{task}"), "invalid choice"),
+]
+
+
 def test_there_are_enough_cases():
     assert len(CASES) >= 150
     assert len({c.id for c in CASES}) == len(CASES)
     commands = {c.argv[0] for c in CASES}
     assert commands == {"train", "mutate", "sparsify", "study", "search", "hill-check", "compare", "predict", "score",
-                        "infer", "automaton"}  # fmt: skip
+                        "infer", "automaton", "task"}  # fmt: skip
 
 
 def test_fixtures_are_valid(fixtures, tmp_path, capsys):
@@ -821,6 +977,7 @@ def prepare(fixtures: Path, tmp: Path) -> dict[str, str]:
     shutil.copytree(fixtures / "search", tmp / "search")
     shutil.copy(fixtures / "table.csv", tmp / "table.csv")
     (tmp / "file.txt").write_text("a plain file\n")
+    (tmp / "task.toml").write_text(TEMPLATE)
     names = {
         "run": "run/seed-0",
         "gap": "gap/seed-0",
@@ -830,6 +987,7 @@ def prepare(fixtures: Path, tmp: Path) -> dict[str, str]:
         "search": "search",
         "table": "table.csv",
         "file": "file.txt",
+        "task": "task.toml",
     }
     return {key: str(tmp / name) for key, name in names.items()} | {"out": str(tmp / "out")}
 
@@ -842,6 +1000,7 @@ SPOIL_DIRS = {
     "study": "study",
     "search": "search",
     "table": ".",
+    "task": ".",
 }
 
 

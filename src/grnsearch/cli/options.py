@@ -164,7 +164,9 @@ strength_cutoff = number_in(0.0, float("inf"), include_high=False, what="a stren
 
 def add_task_options(p: argparse.ArgumentParser, seeds: int, what: str, iterations_help: str) -> None:
     """TASK, the seeds and the model settings of train, sparsify and study."""
-    p.add_argument("task", metavar="TASK", help=f"task name: {', '.join(tasks.names())}")
+    p.add_argument(
+        "task", metavar="TASK", help=f"a built-in task ({', '.join(tasks.names())}) or the path of a task file"
+    )
     p.add_argument("--seeds", type=count_up_to(MAX_SEEDS), default=seeds, help=f"number of {what} (default {seeds})")
     p.add_argument("--seed", type=seed, default=0, help="first seed; the others follow as seed+1, ... (default 0)")
     p.add_argument("--arch", choices=ARCHITECTURES, default=None, help="MLP architecture (default: the task's)")

@@ -8,6 +8,7 @@ figures included, is put together atomically by :mod:`grnsearch.outputs.runs`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import io as _io
 import json
@@ -42,7 +43,7 @@ def manifest(trained: TrainedModel, ensemble_size: int = 1) -> dict[str, Any]:
         "versions": versions(),
         "platform": platform.platform(),
         "devices": jax.local_device_count(),
-        "task": {"name": trained.task.name, "params": trained.task.params()},
+        "task": task_record(trained.task),
         "config": trained.config.to_dict(),
         "seed": trained.seed,
         "iterations_trained": len(trained.history),
@@ -50,6 +51,35 @@ def manifest(trained: TrainedModel, ensemble_size: int = 1) -> dict[str, Any]:
         "ensemble_size": ensemble_size,
         "wall_time_s": round(trained.wall_time, 3),
     }
+
+
+def task_record(task: Any) -> dict[str, Any]:
+    """How a manifest names a task: its name, its parameters and, for a task stated as a task
+    file (every built-in task is one), where it came from and the file's text with its tables
+    inline, so that the run rebuilds its task without the original file."""
+    record: dict[str, Any] = {"name": task.name, "params": task.params()}
+    if isinstance(task, tasks.DeclarativeTask):
+        record |= {"source": task.source, "file": tasks.task_text(task, inline=True)}
+    return record
+
+
+def rebuild_task(record: dict[str, Any], path: Path) -> Any:
+    """The task a manifest's ``task`` record names: from its file text when it has one (a run
+    of this version), else the built-in task by name with its parameters."""
+    check_fields(record, path, RERUN, {"name": str, "params": dict}, prefix="task.")
+    try:
+        if "file" in record:
+            check_fields(record, path, RERUN, {"file": str, "source": str}, prefix="task.")
+            task = tasks.parse(record["file"], f"{path} (task.file)", None)
+            if task.name != record["name"]:
+                problem = f"task.name {record['name']!r} is not the name in task.file ({task.name!r})"
+                raise bad_file(path, problem, RERUN)
+            return dataclasses.replace(task.with_params(**record["params"]), source=record["source"])
+        return tasks.get(record["name"], **record["params"])
+    except TypeError as err:
+        raise bad_file(path, f"task parameters {record['params']} do not fit ({err})", RERUN) from None
+    except GrnsearchError as err:
+        raise bad_file(path, str(err), RERUN) from None
 
 
 def write_run_data(trained: TrainedModel, directory: Path) -> None:
@@ -87,13 +117,7 @@ def _run_manifest(run_dir: Path) -> tuple[dict[str, Any], Any, TrainConfig]:
             f"run format {version} is not one this grnsearch reads (1 to {RUN_FORMAT})",
             "upgrade grnsearch to read runs written by a newer version" if version > RUN_FORMAT else RERUN,
         )
-    check_fields(record["task"], path, RERUN, {"name": str, "params": dict}, prefix="task.")
-    try:
-        task = tasks.get(record["task"]["name"], **record["task"]["params"])
-    except TypeError as err:
-        raise bad_file(path, f"task parameters {record['task']['params']} do not fit ({err})", RERUN) from None
-    except GrnsearchError as err:
-        raise bad_file(path, str(err), RERUN) from None
+    task = rebuild_task(record["task"], path)
     try:
         config = TrainConfig.from_dict(record["config"])
         config.validate()

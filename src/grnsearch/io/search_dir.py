@@ -263,7 +263,7 @@ def read_search(directory: str | Path, task: Task | None = None) -> SearchResult
     settings, meta = _search_settings(meta_path)
     if task is None:
         try:
-            task = tasks.get(settings.task)
+            task = tasks.recorded(directory, settings.task)
         except GrnsearchError as err:
             raise bad_file(meta_path, str(err), SEARCH_FIX) from None
     elif task.name != settings.task:

@@ -149,7 +149,7 @@ def read_study_topologies(study_dir: str | Path, cutoff: float | None = None) ->
     )
     name = json_object(summary_path, STUDY_FIX, {"task": str})["task"]
     try:
-        task = tasks.get(name)
+        task = tasks.recorded(study_dir, name)
     except GrnsearchError as err:
         raise bad_file(summary_path, str(err), STUDY_FIX) from None
     if cutoff is not None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
+from grnsearch import tasks
 from grnsearch._files import output_directory, write_atomic
 from grnsearch.io.tables import READOUT_KEYS, ensemble_strength_table, write_table
 from grnsearch.outputs.runs import save_run
@@ -77,6 +78,9 @@ def write_study_outputs(
         )
         _write_consensus(staging, result, consensus, settings)
         write_atomic(staging / "summary.json", json.dumps(summary, indent=2))
+        record = tasks.record_text(task)
+        if record is not None:
+            write_atomic(staging / tasks.RECORD, record)
         write_atomic(staging / "study.csv", result.table().to_csv(index=False))
     return out_dir
 

@@ -74,9 +74,10 @@ def _topology_rows(counts: pd.Series, hill_sets: dict[str, int], hill: list[Topo
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
 
-def compare(rnn_keys: list[str], search: SearchResult) -> Comparison:
+def compare(rnn_keys: list[str], search: SearchResult, paper: dict[str, float] | None = None) -> Comparison:
     """Compare the topologies of converged RNN runs with a finished search; runs whose topology
-    lies outside the search space (the connectivity filter) are counted and left out."""
+    lies outside the search space (the connectivity filter) are counted and left out. ``paper``:
+    the figures the paper reports for the task (default: the built-in task's)."""
     sources, genes = search.sources, search.genes
     all_runs = [Topology.from_key(k, sources, genes) for k in rnn_keys]
     rnn = [t for t in all_runs if t.is_connected()]
@@ -110,7 +111,7 @@ def compare(rnn_keys: list[str], search: SearchResult) -> Comparison:
         near_probability=summary.compatible_probability,
         hill_sets_covered=covered / total_sets if total_sets else 0.0,
         table=table,
-        paper=dict(tasks.get(search.settings.task).paper_figures),
+        paper=dict(tasks.get(search.settings.task).paper_figures) if paper is None else paper,
     )
 
 
@@ -119,6 +120,7 @@ def compare_directories(study: str | Path, search_dir: str | Path, cutoff: float
     search directory of the same task."""
     study_dir = Path(study)
     search = read_search(search_dir)
+    searched = tasks.recorded(search_dir, search.settings.task)
     if study_dir.is_file():
         if cutoff is None:
             raise GrnsearchError(
@@ -127,7 +129,7 @@ def compare_directories(study: str | Path, search_dir: str | Path, cutoff: float
                 parameter="cutoff",
             )
         task = search.settings.task
-        keys = strength_table_topologies(study_dir, tasks.get(task), cutoff)
+        keys = strength_table_topologies(study_dir, searched, cutoff)
     else:
         task, keys = read_study_topologies(study_dir, cutoff)
     if search.settings.task != task:
@@ -137,4 +139,4 @@ def compare_directories(study: str | Path, search_dir: str | Path, cutoff: float
         )
     if not keys:
         raise GrnsearchError(f"{study_dir}: no converged runs to compare")
-    return compare(keys, search)
+    return compare(keys, search, dict(searched.paper_figures))

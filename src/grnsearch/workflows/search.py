@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from grnsearch import tasks
+from grnsearch._files import write_atomic
 from grnsearch.config import Distribution, check_positive_int
 from grnsearch.hillsearch.exact import EXACT
 from grnsearch.hillsearch.screen import SAMPLE_BLOCK
@@ -34,6 +36,14 @@ from grnsearch.io.search_dir import (
 )
 from grnsearch.tasks.base import Task
 from grnsearch.workflows.distributed import dask_client, iter_jobs
+
+
+def _record_task(task: Task, out: Path) -> None:
+    """Keep the task file beside ``search.json`` (once), so that the search's task is known
+    without the file it came from."""
+    record = tasks.record_text(task)
+    if record is not None and not (out / tasks.RECORD).exists():
+        write_atomic(out / tasks.RECORD, record)
 
 
 def run_search(
@@ -72,6 +82,7 @@ def run_search(
         exact=EXACT.as_dict(),
     )
     meta = start_search_dir(out, settings, len(signs), resume)
+    _record_task(task, out)
 
     digest = settings_digest(settings)
     counts = np.full((len(signs), 2), -1, dtype=np.int64)

@@ -11,9 +11,10 @@ from grnsearch.cli.commands import (
     search,
     sparsify,
     study,
+    task,
     train,
 )
 
-COMMANDS = (train, mutate, sparsify, study, search, hill_check, compare, predict, infer, score, automaton)
+COMMANDS = (train, mutate, sparsify, study, search, hill_check, compare, predict, infer, score, automaton, task)
 
 __all__ = ["COMMANDS"]

@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "exact_sets and succeeds_exactly on the exact solution), DIR/successes.csv "
         "(Euler) and DIR/summary.json.",
     )
-    p.add_argument("task", metavar="TASK", help="task with a Hill-search criterion (oscillation)")
+    p.add_argument("task", metavar="TASK", help="task with a Hill screen: a built-in name (oscillation) or a task file")
     p.add_argument(
         "--samples",
         type=options.count_up_to(MAX_SAMPLES),
@@ -46,14 +46,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    task = tasks.get(args.task)
+    task = tasks.resolve(args.task)
     task_screen(task)
     distribution = options.distribution(args)
     out = args.out
     if out is None:
         if args.resume:
             raise GrnsearchError("needs the directory of the search to continue: give `out`", parameter="resume")
-        out = default_out(f"{args.task}-search")
+        out = default_out(f"{task.name}-search")
     if not args.quiet:
         options.say(
             f"grnsearch: Hill search of {task.name}: {args.samples} parameter sets per topology, seed "

@@ -50,7 +50,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    task = tasks.get(args.task)
+    task = tasks.resolve(args.task)
     blocked = options.blocked_links(task, args.block)
     config = task.defaults.replace(iterations=task.sparsify_iterations).replace(
         blocked=blocked, **options.model_options(args)
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     readout = ReadoutSettings(lam=args.lam)
     distribution = options.distribution(args)
     options.check_seeds(args, args.restarts)
-    out = prepare_output_dir(args.out, f"{args.task}-sparsify", args.overwrite, "sparsify")
+    out = prepare_output_dir(args.out, f"{task.name}-sparsify", args.overwrite, "sparsify")
     progress = options.show_progress(args.quiet)
     if not args.quiet:
         options.say(

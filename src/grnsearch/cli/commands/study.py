@@ -42,11 +42,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    task = tasks.get(args.task)
+    task = tasks.resolve(args.task)
     config = task.defaults.replace(noise=args.noise, **options.model_options(args))
     distribution = options.distribution(args)
     options.check_seeds(args)
-    out = prepare_output_dir(args.out, f"{args.task}-study", args.overwrite, "study")
+    out = prepare_output_dir(args.out, f"{task.name}-study", args.overwrite, "study")
     progress = options.show_progress(args.quiet)
     if not args.quiet:
         options.say(

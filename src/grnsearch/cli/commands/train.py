@@ -34,11 +34,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    task = tasks.get(args.task)
+    task = tasks.resolve(args.task)
     blocked = options.blocked_links(task, args.block)
     config = task.defaults.replace(solver=args.solver, blocked=blocked, noise=args.noise, **options.model_options(args))
     options.check_seeds(args)
-    out = prepare_output_dir(args.out, args.task, args.overwrite, "train")
+    out = prepare_output_dir(args.out, task.name, args.overwrite, "train")
     progress = options.show_progress(args.quiet)
     if not args.quiet:
         options.say(
