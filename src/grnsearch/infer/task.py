@@ -38,6 +38,10 @@ DEFAULTS = TrainConfig(
     iterations=12000,
 )
 BATCH = 8
+# the learnable Hill model (dynamics/hill_network.py): every link weakly present both ways at the
+# start, trained with the same optimiser; its few parameters (3 per link) need fewer iterations
+HILL_DEFAULTS = DEFAULTS.replace(model="hill", iterations=3000)
+MODEL_DEFAULTS = {"mlp": DEFAULTS, "hill": HILL_DEFAULTS}
 
 
 @dataclass(frozen=True, eq=False)
