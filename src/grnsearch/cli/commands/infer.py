@@ -35,6 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     _data_options(p)
     _training_options(p)
+    _model_options(p)
     _readout_options(p)
     options.add_distribution_options(p, "the seeds' training")
     options.add_output_options(p, "runs/infer-<data>-<time>")
@@ -106,21 +107,6 @@ def _training_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--seed", type=options.seed, default=0, help="first seed (default 0)")
     p.add_argument(
-        "--model",
-        choices=MODELS,
-        default=InferenceSettings.model,
-        help=f"the class of f (default {InferenceSettings.model}): mlp, a neural network (--hidden); hill, a "
-        "Hill-form model in which every link may activate or repress",
-    )
-    p.add_argument(
-        "--hidden",
-        type=_layers,
-        default=None,
-        metavar="H,...|none",
-        help="hidden layer sizes of the mlp model (default 64,64, the authors'); 'none': f is a logistic "
-        "function of a weighted sum of the sources, the gene circuit's form",
-    )
-    p.add_argument(
         "--time-unit",
         type=options.number_in(0.0, float("inf"), include_low=False, include_high=False),
         default=1.0,
@@ -139,6 +125,25 @@ def _training_options(p: argparse.ArgumentParser) -> None:
         default=None,
         metavar="EXPERIMENT",
         help="the experiment kept for validation (default: the last, if there are two or more)",
+    )
+
+
+def _model_options(p: argparse.ArgumentParser) -> None:
+    """The class of f and its shape."""
+    p.add_argument(
+        "--model",
+        choices=MODELS,
+        default=InferenceSettings.model,
+        help=f"the class of f (default {InferenceSettings.model}): mlp, a neural network (--hidden); hill, a "
+        "Hill-form model in which every link may activate or repress",
+    )
+    p.add_argument(
+        "--hidden",
+        type=_layers,
+        default=None,
+        metavar="H,...|none",
+        help="hidden layer sizes of the mlp model (default 64,64, the authors'); 'none': f is a logistic "
+        "function of a weighted sum of the sources, the gene circuit's form",
     )
 
 
