@@ -2,10 +2,11 @@
 data our generator makes from their parameters, with the baselines, and score everything with the
 same code, the authors' own stored predictions included.
 
-    python bench/bench_automaton.py [--rules 1-25] [--seeds N] [--iterations K] [--out DIR]
+    python bench/bench_automaton.py [--rules 1-25] [--seeds N] [--iterations K] [--model mlp|hill] [--out DIR]
 
-Writes ``DIR/scores.csv`` (rule, method, convention, auroc, aupr), ``DIR/times.csv`` and, for rule
-24, the sign confusion matrices; prints the means over rules, how often the RNN beats each
+Writes ``DIR/scores.csv`` (rule, method, convention, auroc, aupr), ``DIR/times.csv`` (both after
+every rule, so an interrupted run keeps its finished rules) and, for rule 24, the sign confusion
+matrices; prints the means over rules, how often the RNN beats each
 baseline and the time per rule.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from grnsearch.config import MODELS
 from grnsearch.infer.automaton import GENES, SOURCES, automaton_data, automaton_series, shipped_rule
 from grnsearch.infer.score import score_network
 from grnsearch.workflows.infer import InferenceSettings, infer_network
@@ -49,10 +51,11 @@ def main() -> None:
     parser.add_argument("--rules", type=rule_list, default=list(range(1, 26)))
     parser.add_argument("--seeds", type=int, default=InferenceSettings.seeds)
     parser.add_argument("--iterations", type=int, default=None)
+    parser.add_argument("--model", choices=MODELS, default=InferenceSettings.model, help="the class of f")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "automaton")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    settings = InferenceSettings(coupling="ring-mean", seeds=args.seeds, iterations=args.iterations)
+    settings = InferenceSettings(coupling="ring-mean", seeds=args.seeds, iterations=args.iterations, model=args.model)
     rows, times, confusions = [], [], {}
     for rule_no in args.rules:
         rule = shipped_rule(rule_no)
@@ -66,6 +69,7 @@ def main() -> None:
             rows += [(rule_no, method, c.convention, c.auroc, c.aupr) for c in score.conventions]
             if rule_no == 24:
                 confusions[method] = score.confusion
+                np.savetxt(args.out / f"rule24_confusion_{method}.csv", score.confusion, fmt="%d", delimiter=",")
         times.append(
             {
                 "rule": rule_no,
@@ -75,6 +79,8 @@ def main() -> None:
             }
         )
         by = pd.DataFrame(rows, columns=["rule", "method", "convention", "auroc", "aupr"])
+        by.to_csv(args.out / "scores.csv", index=False)  # after every rule: a long run keeps what it did
+        pd.DataFrame(times).to_csv(args.out / "times.csv", index=False)
         now = by[(by["rule"] == rule_no) & by["convention"].isin(SHOWN[:2])]
         summary = now.pivot(index="method", columns="convention", values="auroc").round(3)
         print(f"rule {rule_no}: {elapsed:.1f} s\n{summary}", flush=True)

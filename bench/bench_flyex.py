@@ -2,7 +2,7 @@
 T1..T8; hb, Kr, gt, kni with Bcd, Cad and Tll as inputs), compared edge by edge with the gene
 circuit fitted to the same data.
 
-    python bench/bench_flyex.py [--seeds N] [--iterations K] [--time-unit U] [--coupling C]
+    python bench/bench_flyex.py [--seeds N] [--iterations K] [--model mlp|hill] [--time-unit U] [--coupling C]
 
 Prints and writes ``DIR/edges.csv``: every regulator -> gene pair of the circuit with its weight,
 our median strength, sign stability and rank, and each baseline's strength; then how many of the
@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from grnsearch.config import MODELS
 from grnsearch.infer.score import DISCARD, kept_signs, score_network
 from grnsearch.io.timeseries import read_time_series
 from grnsearch.workflows.infer import InferenceSettings, infer_network
@@ -32,6 +33,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=InferenceSettings.seeds)
     parser.add_argument("--iterations", type=int, default=None)
+    parser.add_argument("--model", choices=MODELS, default=InferenceSettings.model, help="the class of f")
     parser.add_argument("--time-unit", type=float, default=15.0)
     parser.add_argument("--coupling", default="chain-diffusion")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "flyex")
@@ -39,7 +41,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     series = read_time_series(DATA / "data.csv", inputs=["Bcd", "Cad", "Tll"])
     settings = InferenceSettings(
-        coupling=args.coupling, seeds=args.seeds, iterations=args.iterations, time_unit=args.time_unit
+        coupling=args.coupling, seeds=args.seeds, iterations=args.iterations, model=args.model, time_unit=args.time_unit
     )
     start = time.perf_counter()
     result = infer_network(series, settings)

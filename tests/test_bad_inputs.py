@@ -781,6 +781,8 @@ CASES += [
     Case("infer-steps-zero", (*INFER, "--steps-between", "0"), "--steps-between"),
     Case("infer-unknown-baseline", (*INFER, "--baselines", "linear,lasso"), "--baselines"),
     Case("infer-unknown-coupling", (*INFER, "--coupling", "grid"), "--coupling"),
+    Case("infer-unknown-model", (*INFER, "--model", "tree"), "--model"),
+    Case("infer-hidden-with-hill-model", (*INFER, "--model", "hill", "--hidden", "8"), "--hidden"),
     Case("infer-coupling-without-positions", (*INFER, "--coupling", "ring-mean"), "--coupling"),
     Case("infer-unknown-held-out", (*INFER, "--held-out", "e9"), "--held-out"),
     Case("infer-lam-one", (*INFER, "--lam", "1"), "--lam"),

@@ -12,7 +12,7 @@ from grnsearch._jax import stack
 from grnsearch.training.ensemble import ensemble_metrics
 
 RELEASE = Path(__file__).parent / "data" / "release_0_1_0"
-ADDED_SINCE = {"schedule": "constant", "extra_iterations": 0}
+ADDED_SINCE = {"schedule": "constant", "extra_iterations": 0, "model": "mlp"}
 
 
 @pytest.mark.parametrize("run", ["adaptation-seed-0", "oscillation-seed-3"])

@@ -13,6 +13,7 @@ from typing import Any
 from grnsearch.errors import GrnsearchError
 from grnsearch.network.links import format_link, parse_link
 
+MODELS: tuple[str, ...] = ("mlp", "hill")
 ARCHITECTURES: tuple[str, ...] = ("shared", "per-gene")
 FREE_STARTS: tuple[str, ...] = ("zero", "uniform")
 SOLVERS: tuple[str, ...] = ("euler", "ode")
@@ -91,6 +92,7 @@ class TrainConfig:
     between chunks of iterations); the others keep what ``iterations`` gave them.
     """
 
+    model: str = "mlp"
     arch: str = "per-gene"
     hidden: tuple[int, ...] = (16, 16)
     init: str = "glorot"
@@ -124,6 +126,7 @@ class TrainConfig:
 
     def validate(self) -> None:
         """Raise GrnsearchError naming the first setting that cannot work."""
+        _choice(self.model, MODELS, "model", "model class")
         _choice(self.arch, ARCHITECTURES, "arch", "architecture")
         _choice(self.init, INITS, "init", "initialisation")
         check_finite(self.init_std, "init_std", strict=True)

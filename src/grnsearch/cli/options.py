@@ -66,6 +66,7 @@ FLAGS: dict[str, str] = {
     "batch": "--batch",
     "time_unit": "--time-unit",
     "hidden": "--hidden",
+    "model": "--model",
     "held_out": "--held-out",
     "baselines": "--baselines",
     "genes": "--genes",

@@ -2,7 +2,8 @@
 
 from grnsearch.dynamics.base import AbstractDynamics
 from grnsearch.dynamics.hill import HillDynamics, HillModel
+from grnsearch.dynamics.hill_network import HillNetwork
 from grnsearch.dynamics.neural import GeneNetworkModel
 from grnsearch.dynamics.simulate import simulate
 
-__all__ = ["AbstractDynamics", "GeneNetworkModel", "HillDynamics", "HillModel", "simulate"]
+__all__ = ["AbstractDynamics", "GeneNetworkModel", "HillDynamics", "HillModel", "HillNetwork", "simulate"]

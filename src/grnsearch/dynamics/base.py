@@ -3,7 +3,9 @@ the link read-out need from a model.
 
 Following Equinox's abstract/final pattern, :class:`AbstractDynamics` declares the interface and
 holds no fields; the concrete models (:class:`grnsearch.dynamics.neural.GeneNetworkModel`,
-:class:`grnsearch.dynamics.hill.HillDynamics`) implement it and are not subclassed further.
+:class:`grnsearch.dynamics.hill.HillDynamics` of a given topology,
+:class:`grnsearch.dynamics.hill_network.HillNetwork`, whose links' signs are learned) implement it
+and are not subclassed further.
 """
 
 from __future__ import annotations

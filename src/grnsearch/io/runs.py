@@ -135,7 +135,7 @@ def _run_model(run_dir: Path, task: Any, config: TrainConfig) -> Any:
     template = task.init_model(config, jax.random.PRNGKey(0))
     stream = _io.BytesIO(data)
     mismatch = (
-        f"does not match the model that {MANIFEST} describes (arch {config.arch!r}, hidden "
+        f"does not match the model that {MANIFEST} describes (model {config.model!r}, arch {config.arch!r}, hidden "
         f"{list(config.hidden)}, task {task.name!r}): one of the two is truncated, corrupt, edited or from another run"
     )
     try:

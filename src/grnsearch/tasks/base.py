@@ -19,6 +19,7 @@ import numpy as np
 
 from grnsearch.config import TrainConfig
 from grnsearch.dynamics.base import AbstractDynamics
+from grnsearch.dynamics.hill_network import HillNetwork
 from grnsearch.dynamics.neural import GeneNetworkModel
 from grnsearch.dynamics.simulate import simulate
 from grnsearch.dynamics.spatial import COUPLINGS, n_coupling_inputs, simulate_positions, synthesis_at_positions
@@ -156,8 +157,13 @@ class Task(abc.ABC):
             scale[i, j] = 0.0
         return jnp.asarray(scale)
 
-    def init_model(self, config: TrainConfig, key: jax.Array) -> GeneNetworkModel:
-        """A fresh model for this task under ``config``."""
+    def init_model(self, config: TrainConfig, key: jax.Array) -> AbstractDynamics:
+        """A fresh model for this task under ``config``: the one place a model class is chosen
+        (``config.model``: ``mlp``, :class:`GeneNetworkModel`; ``hill``, :class:`HillNetwork`)."""
+        if config.model == "hill":
+            return HillNetwork.init(
+                n_genes=len(self.genes), n_inputs=len(self.inputs), fixed_initial=self.initial_values, key=key
+            )
         return GeneNetworkModel.init(
             n_genes=len(self.genes),
             n_inputs=len(self.inputs),

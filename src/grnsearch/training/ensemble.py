@@ -20,7 +20,7 @@ import pandas as pd
 
 from grnsearch._jax import concatenate, take
 from grnsearch.config import MAX_SEEDS, TrainConfig, check_positive_int, check_seed
-from grnsearch.dynamics.neural import GeneNetworkModel
+from grnsearch.dynamics.base import AbstractDynamics
 from grnsearch.errors import GrnsearchError
 from grnsearch.tasks.base import Task
 from grnsearch.training.loop import train_models
@@ -35,7 +35,7 @@ class TrainedModel:
     task: Task
     config: TrainConfig
     seed: int
-    model: GeneNetworkModel
+    model: AbstractDynamics
     history: np.ndarray
     metrics: dict[str, Any]
     wall_time: float
@@ -71,7 +71,7 @@ class Ensemble:
     task: Task
     config: TrainConfig
     seeds: list[int]
-    models: GeneNetworkModel  # leaves stacked over seeds
+    models: AbstractDynamics  # leaves stacked over seeds
     histories: np.ndarray  # (n_seeds, longest training); NaN after a model stopped
     metrics: dict[str, np.ndarray]  # each (n_seeds, ...)
     wall_time: float
@@ -178,7 +178,7 @@ def _metrics_fn(task: Task, solver: str):
 
 
 def ensemble_metrics(
-    task: Task, models: GeneNetworkModel, link_scales: jax.Array, solver: str
+    task: Task, models: AbstractDynamics, link_scales: jax.Array, solver: str
 ) -> dict[str, np.ndarray]:
     """The task's metrics for every model of a stacked ensemble, as NumPy arrays."""
     values = _metrics_fn(task, solver)(models, jnp.asarray(link_scales))
@@ -208,7 +208,7 @@ def train(
     scale = task.link_scale(config.blocked)
     scales = jnp.broadcast_to(scale, (len(seed_list), *scale.shape))
 
-    def converged(models: GeneNetworkModel) -> np.ndarray:
+    def converged(models: AbstractDynamics) -> np.ndarray:
         return _successes(task, ensemble_metrics(task, models, scales, config.solver), len(seed_list))
 
     result = train_models(task, config, seed_list, scales, converged=converged, progress=progress)

@@ -28,7 +28,7 @@ from tqdm.auto import tqdm
 
 from grnsearch._jax import device_mesh, pad_leading, take
 from grnsearch.config import COSINE_FLOOR, TrainConfig
-from grnsearch.dynamics.neural import GeneNetworkModel
+from grnsearch.dynamics.base import AbstractDynamics
 from grnsearch.errors import GrnsearchError
 from grnsearch.tasks.base import Task
 from grnsearch.training.loss import loss
@@ -132,7 +132,7 @@ class TrainedModels(NamedTuple):
     trained (histories (n_seeds, longest); NaN after a model stopped), how many iterations each
     trained, and the wall time in seconds."""
 
-    models: GeneNetworkModel
+    models: AbstractDynamics
     histories: np.ndarray
     trained_iterations: np.ndarray
     wall_time: float
@@ -144,7 +144,7 @@ def train_models(
     seeds: Sequence[int],
     link_scales: jax.Array,
     *,
-    converged: Callable[[GeneNetworkModel], np.ndarray] | None = None,
+    converged: Callable[[AbstractDynamics], np.ndarray] | None = None,
     progress: bool = False,
 ) -> TrainedModels:
     """Train one model per seed, model i under ``link_scales[i]``, as one sharded program:

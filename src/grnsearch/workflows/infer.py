@@ -18,6 +18,7 @@ import numpy as np
 from grnsearch.config import (
     MAX_ITERATIONS,
     MAX_SEEDS,
+    MODELS,
     Distribution,
     ReadoutSettings,
     TrainConfig,
@@ -30,7 +31,7 @@ from grnsearch.errors import GrnsearchError
 from grnsearch.infer.baselines import BASELINES, baseline_strengths, check_baselines
 from grnsearch.infer.readout import ConsensusStrengths, consensus_strengths, observed_strengths
 from grnsearch.infer.series import TimeSeries
-from grnsearch.infer.task import BATCH, ObservedTask, observed_task
+from grnsearch.infer.task import BATCH, MODEL_DEFAULTS, ObservedTask, observed_task
 from grnsearch.training.ensemble import Ensemble, concat_ensembles, resolve_seeds, train
 from grnsearch.workflows.distributed import dask_client, run_jobs, seed_chunks
 
@@ -46,8 +47,11 @@ class InferenceSettings:
     ``time_unit`` is the model's unit of time in the data's: the model's genes decay at rate 1
     per unit, so a unit near the genes' lifetime (half-life / ln 2) lets f carry regulation
     rather than undo a decay far faster than the data change. The data's times are divided by it;
-    outputs keep the data's own times. ``hidden`` sets the MLP's layers (None: the authors' 64, 64;
-    () : none, f a logistic function of a weighted sum of the sources, the gene circuit's form)."""
+    outputs keep the data's own times. ``model`` is the class of f: ``mlp``, a neural network
+    whose layers ``hidden`` sets (None: the authors' 64, 64; () : none, f a logistic function of a
+    weighted sum of the sources, the gene circuit's form), or ``hill``, a Hill-form model in which
+    every link may activate or repress (:mod:`grnsearch.dynamics.hill_network`; ``hidden`` does
+    not apply). ``iterations`` None takes the model's default (``infer.task.MODEL_DEFAULTS``)."""
 
     coupling: str = "none"
     window: int = 4
@@ -55,6 +59,7 @@ class InferenceSettings:
     seeds: int = 4
     seed: int = 0
     iterations: int | None = None
+    model: str = "mlp"
     hidden: tuple[int, ...] | None = None
     time_unit: float = 1.0
     batch: int = BATCH
@@ -75,7 +80,14 @@ class InferenceSettings:
         check_seed(self.seed, "seed", self.seeds)
         if self.iterations is not None:
             check_positive_int(self.iterations, "iterations", MAX_ITERATIONS)
+        if self.model not in MODELS:
+            raise GrnsearchError(f"unknown model {self.model!r}; choose one of {', '.join(MODELS)}", parameter="model")
         if self.hidden is not None:
+            if self.model != "mlp":
+                raise GrnsearchError(
+                    f"sets the layers of the mlp model, but model is {self.model!r}; drop it or use model mlp",
+                    parameter="hidden",
+                )
             TrainConfig().replace(hidden=self.hidden)
         check_positive_int(self.batch, "batch", 100_000)
         check_finite(self.time_unit, "time_unit", strict=True)
@@ -160,7 +172,7 @@ def infer_network(
         held_out=settings.held_out,
         batch=settings.batch,
     )
-    config = task.defaults.replace(iterations=settings.iterations, hidden=settings.hidden)
+    config = MODEL_DEFAULTS[settings.model].replace(iterations=settings.iterations, hidden=settings.hidden)
     seeds = resolve_seeds(settings.seeds, settings.seed)
     timings: dict[str, float] = {}
     start = time.perf_counter()

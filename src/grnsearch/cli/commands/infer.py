@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 
 from grnsearch.cli import options
-from grnsearch.config import MAX_ITERATIONS, MAX_SEEDS
+from grnsearch.config import MAX_ITERATIONS, MAX_SEEDS, MODELS
 from grnsearch.dynamics.spatial import COUPLINGS
 from grnsearch.infer.baselines import BASELINES
 from grnsearch.infer.series import source_names
-from grnsearch.infer.task import BATCH
+from grnsearch.infer.task import BATCH, MODEL_DEFAULTS
 from grnsearch.io.scoring import PredictedNetwork, read_gold
 from grnsearch.io.timeseries import read_time_series
 from grnsearch.outputs.directories import prepare_output_dir
@@ -35,6 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     _data_options(p)
     _training_options(p)
+    _model_options(p)
     _readout_options(p)
     options.add_distribution_options(p, "the seeds' training")
     options.add_output_options(p, "runs/infer-<data>-<time>")
@@ -100,17 +101,11 @@ def _training_options(p: argparse.ArgumentParser) -> None:
         type=options.count_up_to(MAX_ITERATIONS),
         default=None,
         metavar="K",
-        help="training iterations per model (default 12000)",
+        help="training iterations per model (default "
+        + ", ".join(f"{MODEL_DEFAULTS[m].iterations} for {m}" for m in MODELS)
+        + ")",
     )
     p.add_argument("--seed", type=options.seed, default=0, help="first seed (default 0)")
-    p.add_argument(
-        "--hidden",
-        type=_layers,
-        default=None,
-        metavar="H,...|none",
-        help="hidden layer sizes of f's network (default 64,64, the authors'); 'none': f is a logistic "
-        "function of a weighted sum of the sources, the gene circuit's form",
-    )
     p.add_argument(
         "--time-unit",
         type=options.number_in(0.0, float("inf"), include_low=False, include_high=False),
@@ -130,6 +125,25 @@ def _training_options(p: argparse.ArgumentParser) -> None:
         default=None,
         metavar="EXPERIMENT",
         help="the experiment kept for validation (default: the last, if there are two or more)",
+    )
+
+
+def _model_options(p: argparse.ArgumentParser) -> None:
+    """The class of f and its shape."""
+    p.add_argument(
+        "--model",
+        choices=MODELS,
+        default=InferenceSettings.model,
+        help=f"the class of f (default {InferenceSettings.model}): mlp, a neural network (--hidden); hill, a "
+        "Hill-form model in which every link may activate or repress",
+    )
+    p.add_argument(
+        "--hidden",
+        type=_layers,
+        default=None,
+        metavar="H,...|none",
+        help="hidden layer sizes of the mlp model (default 64,64, the authors'); 'none': f is a logistic "
+        "function of a weighted sum of the sources, the gene circuit's form",
     )
 
 
@@ -200,6 +214,7 @@ def run(args: argparse.Namespace) -> int:
         seeds=args.seeds,
         seed=args.seed,
         iterations=args.iterations,
+        model=args.model,
         time_unit=args.time_unit,
         hidden=args.hidden,
         batch=args.batch,
