@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -67,7 +66,7 @@ def run_search(
         seed=seed,
         chunk_size=chunk_size,
         sample_block=SAMPLE_BLOCK,
-        screen=asdict(screen),
+        screen=screen.to_dict(),
         subset=None if topology_indices is None else indices.tolist(),
         exact=EXACT.as_dict(),
     )
