@@ -8,7 +8,11 @@ and judged on the readout gene by the conditions' criteria and the relations bet
 Why this is fast (bench/bench_search.py): parameters are laid out with the set axis last and
 the sum and product over regulators are unrolled, so the whole Euler step is one elementwise
 loop over sets; the run is cut into segments of constant inputs (the schedule's changes and the
-criteria's windows are the cuts), so the inputs' terms are computed once per segment; only the
+criteria's windows are the cuts), so the inputs' terms are computed once per segment, and it
+stops at the last step the criteria read; a condition of a later stage with the same schedule
+that reads nothing before an earlier one's last step continues that run from its end state, for
+the survivors only (the atlas judges "is C on before the step" on every set, the response only
+where it is); only the
 statistics the criteria read are accumulated during the scan, never trajectories; and the
 screen is staged: the conditions of the first stage (for the oscillation: I1, which about 0.1%
 of sets pass) are simulated for every set, later stages only for the survivors.
@@ -136,16 +140,41 @@ def _finish(acc: dict[str, jax.Array], count: int) -> WindowStats:
     return WindowStats(**stats)
 
 
-def _condition_stats(coeffs, condition: Condition, screen: HillScreen) -> ConditionStats:
-    """The statistics the condition's criteria (and relations) read, accumulated while the sets
-    are stepped segment by segment (segments of constant inputs, cut at every window's ends)."""
+def _reads(screen: HillScreen, condition: Condition) -> tuple[int, int]:
+    """The first and the last step whose level the condition's criteria read."""
     windows, points = condition_requests(screen, condition)
-    cuts = {0, screen.steps, *condition.schedule.starts, *points}
-    cuts |= {k for key in windows for k in key}
-    cuts = sorted(cuts)
+    return min([*points, *(key[0] for key in windows)]), max([*points, *(key[1] for key in windows)])
+
+
+@functools.lru_cache(maxsize=16)
+def _continuations(screen: HillScreen) -> dict[str, str]:
+    """Conditions that continue the run of a condition of an earlier stage (same schedule, and
+    nothing read before that run's end): later name -> earlier name."""
+    found = {}
+    for k, stage in enumerate(screen.stages):
+        for name in stage:
+            condition = screen.condition(name)
+            for earlier in (e for done in screen.stages[:k] for e in done):
+                run = screen.condition(earlier)
+                if run.schedule == condition.schedule and _reads(screen, run)[1] <= _reads(screen, condition)[0]:
+                    found[name] = earlier
+    return found
+
+
+def _condition_stats(coeffs, condition: Condition, screen: HillScreen, resume=None):
+    """The statistics the condition's criteria (and relations) read, accumulated while the sets
+    are stepped segment by segment (segments of constant inputs, cut at every window's ends),
+    and the state at the last step read. ``resume``: (step, state) to continue a run from."""
+    windows, points = condition_requests(screen, condition)
+    last = _reads(screen, condition)[1]  # nothing after it is read: not simulated
     r = screen.readout
-    like = jnp.zeros_like(coeffs[0][0, 0])  # shaped (and sharded) like the sets
-    g = tuple(like + float(v) for v in screen.start_levels(coeffs[0].shape[1]))
+    if resume is None:
+        like = jnp.zeros_like(coeffs[0][0, 0])  # shaped (and sharded) like the sets
+        begin, g = 0, tuple(like + float(v) for v in screen.start_levels(coeffs[0].shape[1]))
+    else:
+        begin, g = resume
+    cuts = {begin, last, *condition.schedule.starts, *points} | {k for key in windows for k in key}
+    cuts = sorted(k for k in cuts if begin <= k <= last)
     accs: dict[tuple[int, int], dict[str, jax.Array]] = {}
     levels_at: dict[int, jax.Array] = {}
     for a, c in zip(cuts[:-1], cuts[1:], strict=True):
@@ -167,21 +196,33 @@ def _condition_stats(coeffs, condition: Condition, screen: HillScreen) -> Condit
 
         g, updated = jax.lax.fori_loop(0, c - a, accumulate, (g, {key: accs[key] for key in active}))
         accs |= updated
-    if screen.steps in points:
-        levels_at[screen.steps] = g[r]
+    if last in points:
+        levels_at[last] = g[r]
     stats = {key: _finish(acc, key[1] - key[0]) for key, acc in accs.items()}
-    return ConditionStats(stats, levels_at)
+    return ConditionStats(stats, levels_at), g
 
 
 def _stage_function(screen: HillScreen, stage: tuple[str, ...]) -> Callable:
-    """(signs, K, b) -> whether each set passes the stage's conditions and relations."""
+    """(signs, K, b, carried) -> whether each set passes the stage's conditions and relations, and
+    the end states of the stage's runs that later conditions continue (carried: those of earlier
+    stages' runs that this stage continues, by condition name)."""
+    continues = _continuations(screen)
+    continued = set(continues.values())
 
-    def passes(signs, K, b):
+    def passes(signs, K, b, carried):
         coeffs = _coefficients(signs, K, b)
-        stats = {name: _condition_stats(coeffs, screen.condition(name), screen) for name in stage}
+        stats, ends = {}, {}
+        for name in stage:
+            condition = screen.condition(name)
+            resume = None
+            if name in continues:
+                resume = (_reads(screen, screen.condition(continues[name]))[1], carried[continues[name]])
+            stats[name], end = _condition_stats(coeffs, condition, screen, resume)
+            if name in continued:
+                ends[name] = end
         verdicts = [judge_condition(screen.condition(name), stats[name]) for name in stage]
         verdicts += [rel.verdict(stats) for rel in screen.relations if rel.numerator in stage]
-        return functools.reduce(jnp.logical_and, verdicts)
+        return functools.reduce(jnp.logical_and, verdicts), ends
 
     return passes
 
@@ -191,7 +232,8 @@ def _stage_functions(screen: HillScreen, n_devices: int) -> tuple[Callable, ...]
     functions = [_stage_function(screen, stage) for stage in screen.stages]
     if n_devices > 1:
         mesh = device_mesh(n_devices, "sets")
-        first = jax.shard_map(functions[0], mesh=mesh, in_specs=(P(), P("sets"), P("sets")), out_specs=P("sets"))
+        specs = (P(), P("sets"), P("sets"), P("sets"))
+        first = jax.shard_map(functions[0], mesh=mesh, in_specs=specs, out_specs=(P("sets"), P("sets")))
         functions[0] = first
     return tuple(jax.jit(f) for f in functions)
 
@@ -214,21 +256,29 @@ def screen_sets(
     if sets % n_devices:
         n_devices = 1
     first, *later = _stage_functions(spec, n_devices)
-    passed = np.array(first(signs, K, b))  # a writable copy
+    verdict, ends = first(signs, K, b, {})
+    passed = np.array(verdict)  # a writable copy
+    # end states of runs that later stages continue, one row per set
+    carried = jax.tree.map(np.array, ends)
     for stage in later:
         survivors = np.flatnonzero(passed)
         if not survivors.size:
             break
         index = np.resize(survivors, _bucket(survivors.size))  # pad by repeating survivors
-        passed[survivors] = np.asarray(stage(signs, K[index], b[index]))[: survivors.size]
+        verdict, ends = stage(signs, K[index], b[index], jax.tree.map(lambda x, index=index: x[index], carried))
+        passed[survivors] = np.asarray(verdict)[: survivors.size]
+        for name, state in ends.items():
+            carried[name] = tuple(np.zeros(sets, np.float32) for _ in state)
+            for full, part in zip(carried[name], state, strict=True):
+                full[survivors] = np.asarray(part)[: survivors.size]
     return passed
 
 
 @functools.lru_cache(maxsize=16)
-def _block_sampler(blocks: int, shape: tuple[int, int]):
+def _block_sampler(blocks: int, shape: tuple[int, int], block: int = SAMPLE_BLOCK):
     def sample(key):
         keys = jax.vmap(lambda k: jax.random.fold_in(key, k))(jnp.arange(blocks))
-        K, b = jax.vmap(lambda k: sample_parameters(k, SAMPLE_BLOCK, shape))(keys)
+        K, b = jax.vmap(lambda k: sample_parameters(k, block, shape))(keys)
         return K.reshape(-1, *shape), b.reshape(-1, *shape)
 
     return jax.jit(sample)
@@ -238,11 +288,13 @@ def passing_sets(
     signs: np.ndarray, key: jax.Array, samples: int, screen: HillScreen | OscillationScreen = PAPER_SCREEN
 ) -> tuple[jax.Array, jax.Array]:
     """K and b (passing sets, n_sources, n_genes) of the sets that pass the screen among
-    ``samples`` parameter sets drawn from Exp(1) (block k of SAMPLE_BLOCK sets from
-    ``fold_in(key, k)``, the last block cut to ``samples``), in drawing order."""
+    ``samples`` parameter sets drawn from Exp(1) (block k of the screen's ``sample_block`` sets,
+    SAMPLE_BLOCK for the oscillation, from ``fold_in(key, k)``, the last block cut to
+    ``samples``), in drawing order."""
     signs = np.asarray(signs)
-    blocks = -(-samples // SAMPLE_BLOCK)
-    K, b = _block_sampler(blocks, signs.shape)(key)
+    block = as_spec(screen, signs.shape[0] - signs.shape[1]).sample_block
+    blocks = -(-samples // block)
+    K, b = _block_sampler(blocks, signs.shape, block)(key)
     K, b = K[:samples], b[:samples]
     passed = np.flatnonzero(screen_sets(signs, K, b, screen))
     return K[passed], b[passed]

@@ -7,12 +7,14 @@ from typing import Any
 
 from grnsearch.errors import GrnsearchError
 from grnsearch.tasks.adaptation import AdaptationTask, adaptation
+from grnsearch.tasks.atlas import adaptation_atlas
 from grnsearch.tasks.base import Conditions, DemoCondition, Task
 from grnsearch.tasks.gap_genes import GapGenesTask, gap_genes
 from grnsearch.tasks.oscillation import OscillationTask, oscillation, oscillation3
 
 _REGISTRY: dict[str, Callable[..., Task]] = {
     "adaptation": adaptation,
+    "adaptation-atlas": adaptation_atlas,
     "gap-genes": gap_genes,
     "oscillation": oscillation,
     "oscillation3": oscillation3,
@@ -39,6 +41,7 @@ __all__ = [
     "OscillationTask",
     "Task",
     "adaptation",
+    "adaptation_atlas",
     "gap_genes",
     "get",
     "names",

@@ -100,7 +100,7 @@ class AdaptationTask(Task):
 
     def metrics(self, model: AbstractDynamics, link_scale: jax.Array, solver: str = "euler") -> dict[str, jax.Array]:
         heights = jnp.asarray(CURVE_HEIGHTS)
-        g1 = self.step_response(model, heights, link_scale, solver)[:, :, 0]
+        g1 = self.step_response(model, heights, link_scale, solver)[:, :, self.scored_index[0]]
         before = g1[:, TEST_PRE_STEPS]
         sensitivity = jnp.max(g1[:, TEST_PRE_STEPS + 1 :], axis=1) - before
         error = jnp.abs(g1[:, -1] - before)

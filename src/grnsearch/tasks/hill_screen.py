@@ -9,7 +9,8 @@ readout gene by the condition's criteria (:mod:`grnsearch.tasks.hill_criteria`) 
 conditions of the first stage are simulated for every set, those of the next one only for the
 sets that passed so far. A topology succeeds with at least ``min_successful_sets`` sets.
 ``space`` is the topology space searched (None: every topology of the task's nodes passing the
-paper's filter: every input regulates a gene, the genes are strongly connected).
+paper's filter: every input regulates a gene, the genes are strongly connected). Parameter sets
+are drawn in blocks of ``sample_block`` (block k of a topology from ``fold_in(key, k)``).
 
 :class:`OscillationScreen` holds the controlled-oscillation screen's numbers (METHOD.md section
 5: dt 0.25, 200 steps, every gene starts at 0.1, judged over the second half of the steps: without
@@ -108,12 +109,15 @@ class HillScreen:
     n: float = 2.0
     min_successful_sets: int = 2
     space: TopologySpace | None = field(default=None)
+    sample_block: int = 20_000  # parameter sets drawn per random block (block k from fold_in(key, k))
 
     def __post_init__(self) -> None:
         if not (isinstance(self.dt, (int, float)) and 0 < self.dt <= 1):
             raise _fail(f"dt must be in (0, 1] (an Euler step of the unit decay), got {self.dt!r}")
         if not (isinstance(self.steps, int) and 1 <= self.steps <= 100_000):
             raise _fail(f"steps must be a whole number in 1..100000, got {self.steps!r}")
+        if not (isinstance(self.sample_block, int) and 1 <= self.sample_block <= 1_000_000):
+            raise _fail(f"sample_block must be a whole number in 1..1000000, got {self.sample_block!r}")
         if not (isinstance(self.min_successful_sets, int) and self.min_successful_sets >= 1):
             raise _fail(f"min_successful_sets must be a whole number >= 1, got {self.min_successful_sets!r}")
         starts = self.start if isinstance(self.start, tuple) else (self.start,)
@@ -176,6 +180,7 @@ class HillScreen:
             "readout": self.readout,
             "n": self.n,
             "min_successful_sets": self.min_successful_sets,
+            "sample_block": self.sample_block,
             "stages": [list(stage) for stage in self.stages],
             "conditions": [
                 {
@@ -225,7 +230,19 @@ class HillScreen:
 
 def asdict_fields() -> tuple[str, ...]:
     """The keys of :meth:`HillScreen.to_dict`."""
-    return ("dt", "steps", "start", "readout", "n", "min_successful_sets", "stages", "conditions", "relations", "space")
+    return (
+        "dt",
+        "steps",
+        "start",
+        "readout",
+        "n",
+        "min_successful_sets",
+        "sample_block",
+        "stages",
+        "conditions",
+        "relations",
+        "space",
+    )
 
 
 @dataclass(frozen=True)

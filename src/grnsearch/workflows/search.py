@@ -12,7 +12,6 @@ import numpy as np
 
 from grnsearch.config import Distribution, check_positive_int
 from grnsearch.hillsearch.exact import EXACT
-from grnsearch.hillsearch.screen import SAMPLE_BLOCK
 from grnsearch.hillsearch.space import (
     DEFAULT_CHUNK,
     DEFAULT_SAMPLES,
@@ -65,7 +64,7 @@ def run_search(
         samples=samples,
         seed=seed,
         chunk_size=chunk_size,
-        sample_block=SAMPLE_BLOCK,
+        sample_block=screen.sample_block,
         screen=screen.to_dict(),
         subset=None if topology_indices is None else indices.tolist(),
         exact=EXACT.as_dict(),
