@@ -40,6 +40,8 @@ from grnsearch.tasks.hill_screen import Condition, HillScreen, OscillationScreen
 # counts do not depend on how blocks are batched, chunked or spread over devices and workers
 SAMPLE_BLOCK = 20_000
 PAPER_SCREEN = OscillationScreen()  # the paper's settings, the default of the screening functions
+Coefficients = tuple[jax.Array, jax.Array, jax.Array]  # 1/K, b of activations, repression indicator
+State = tuple[jax.Array, ...]  # every gene's level, one array over the sets per gene
 
 __all__ = [
     "PAPER_SCREEN",
@@ -56,7 +58,7 @@ def _power(u: jax.Array, n: float) -> jax.Array:
     return u ** int(n) if float(n).is_integer() else u**n
 
 
-def _coefficients(signs: jax.Array, K: jax.Array, b: jax.Array):
+def _coefficients(signs: jax.Array, K: jax.Array, b: jax.Array) -> Coefficients:
     """Per-link arrays (n_sources, n_genes, sets): 1/K (0 where absent), b of activations (else 0)
     and a repression indicator. With these an absent link contributes occupancy 0."""
     K = jnp.moveaxis(K, 0, -1)
@@ -68,7 +70,7 @@ def _coefficients(signs: jax.Array, K: jax.Array, b: jax.Array):
     return inv_k, act, rep
 
 
-def _stepper(coeffs, levels: tuple[float, ...], n: float, dt: float) -> Callable:
+def _stepper(coeffs: Coefficients, levels: tuple[float, ...], n: float, dt: float) -> Callable[[State], State]:
     """The Euler step of every set under constant input ``levels``: the inputs' activation sums
     and repression products are computed once (inputs at 0 contribute nothing)."""
     inv_k, act, rep = coeffs
@@ -161,7 +163,9 @@ def _continuations(screen: HillScreen) -> dict[str, str]:
     return found
 
 
-def _condition_stats(coeffs, condition: Condition, screen: HillScreen, resume=None):
+def _condition_stats(
+    coeffs: Coefficients, condition: Condition, screen: HillScreen, resume: tuple[int, State] | None = None
+) -> tuple[ConditionStats, State]:
     """The statistics the condition's criteria (and relations) read, accumulated while the sets
     are stepped segment by segment (segments of constant inputs, cut at every window's ends),
     and the state at the last step read. ``resume``: (step, state) to continue a run from."""

@@ -86,6 +86,7 @@ def atlas_screen(
         min_successful_sets=2,
         space=atlas_space(),
         sample_block=ATLAS_SAMPLES,
+        samples=ATLAS_SAMPLES,
     )
 
 

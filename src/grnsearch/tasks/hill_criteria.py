@@ -26,8 +26,9 @@ ratio x mean under another over the same window.
 
 from __future__ import annotations
 
+import abc
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any, ClassVar, NamedTuple
 
@@ -87,21 +88,27 @@ def _bounded(value: jax.Array, low: float | None, high: float | None) -> jax.Arr
     return ok
 
 
+Requests = tuple[dict[tuple[int, int], set[str]], set[int]]
+ChangeAt = Callable[[int], "float | None"]  # the relative input change at a step (None: no change)
+
+
 @dataclass(frozen=True)
-class Criterion:
+class Criterion(abc.ABC):
     """A criterion on one condition's readout (subclasses state what they compute)."""
 
     kind: ClassVar[str] = ""
 
-    def requests(self) -> tuple[dict[tuple[int, int], set[str]], set[int]]:
+    @abc.abstractmethod
+    def requests(self) -> Requests:
         """Statistics it reads: groups by window key, and steps whose level it reads."""
-        return {}, set()
 
-    def check(self, steps: int, schedule_change: Any, where: str) -> None:
+    @abc.abstractmethod
+    def check(self, steps: int, change_at: ChangeAt, where: str) -> None:
         """GrnsearchError naming ``where`` when the criterion does not fit the condition."""
 
-    def verdict(self, stats: ConditionStats, input_change: Any) -> jax.Array:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def verdict(self, stats: ConditionStats, change_at: ChangeAt) -> jax.Array:
+        """Whether each parameter set passes, from the condition's statistics."""
 
 
 def _bounds_check(low: float | None, high: float | None, where: str) -> None:
@@ -118,14 +125,14 @@ class Variance(Criterion):
     min: float | None = None
     max: float | None = None
 
-    def requests(self):
+    def requests(self) -> Requests:
         return {self.window.key: {MOMENTS}}, set()
 
-    def check(self, steps, schedule_change, where):
+    def check(self, steps: int, change_at: ChangeAt, where: str) -> None:
         self.window.check(steps, where)
         _bounds_check(self.min, self.max, where)
 
-    def verdict(self, stats, input_change):
+    def verdict(self, stats: ConditionStats, change_at: ChangeAt) -> jax.Array:
         return _bounded(stats.windows[self.window.key].var, self.min, self.max)
 
 
@@ -138,14 +145,14 @@ class Mean(Criterion):
     min: float | None = None
     max: float | None = None
 
-    def requests(self):
+    def requests(self) -> Requests:
         return {self.window.key: {MOMENTS}}, set()
 
-    def check(self, steps, schedule_change, where):
+    def check(self, steps: int, change_at: ChangeAt, where: str) -> None:
         self.window.check(steps, where)
         _bounds_check(self.min, self.max, where)
 
-    def verdict(self, stats, input_change):
+    def verdict(self, stats: ConditionStats, change_at: ChangeAt) -> jax.Array:
         return _bounded(stats.windows[self.window.key].mean, self.min, self.max)
 
 
@@ -157,13 +164,13 @@ class RisesAndFalls(Criterion):
     window: Window
     threshold: float
 
-    def requests(self):
+    def requests(self) -> Requests:
         return {self.window.key: {INCREMENTS}}, set()
 
-    def check(self, steps, schedule_change, where):
+    def check(self, steps: int, change_at: ChangeAt, where: str) -> None:
         self.window.check(steps, where)
 
-    def verdict(self, stats, input_change):
+    def verdict(self, stats: ConditionStats, change_at: ChangeAt) -> jax.Array:
         s = stats.windows[self.window.key]
         return s.max_inc * s.min_inc < -self.threshold
 
@@ -202,17 +209,17 @@ class Sensitivity(Criterion):
     minimum: float
     relative: bool = True
 
-    def requests(self):
+    def requests(self) -> Requests:
         return {self.window.key: {EXTREMES}}, {self.at}
 
-    def check(self, steps, schedule_change, where):
+    def check(self, steps: int, change_at: ChangeAt, where: str) -> None:
         self.window.check(steps, where)
-        _check_step(self.at, self.window, self.relative, schedule_change(self.at), where, starts_at_step=True)
+        _check_step(self.at, self.window, self.relative, change_at(self.at), where, starts_at_step=True)
 
-    def verdict(self, stats, input_change):
+    def verdict(self, stats: ConditionStats, change_at: ChangeAt) -> jax.Array:
         pre = stats.points[self.at]
         peak = _deviation(stats.windows[self.window.key], pre)
-        value = peak / pre / input_change(self.at) if self.relative else peak
+        value = peak / pre / change_at(self.at) if self.relative else peak
         return value > self.minimum
 
 
@@ -228,17 +235,17 @@ class Precision(Criterion):
     maximum: float
     relative: bool = True
 
-    def requests(self):
+    def requests(self) -> Requests:
         return {self.window.key: {EXTREMES}}, {self.at}
 
-    def check(self, steps, schedule_change, where):
+    def check(self, steps: int, change_at: ChangeAt, where: str) -> None:
         self.window.check(steps, where)
-        _check_step(self.at, self.window, self.relative, schedule_change(self.at), where, starts_at_step=False)
+        _check_step(self.at, self.window, self.relative, change_at(self.at), where, starts_at_step=False)
 
-    def verdict(self, stats, input_change):
+    def verdict(self, stats: ConditionStats, change_at: ChangeAt) -> jax.Array:
         pre = stats.points[self.at]
         error = _deviation(stats.windows[self.window.key], pre)
-        value = error / pre / input_change(self.at) if self.relative else error
+        value = error / pre / change_at(self.at) if self.relative else error
         return value < self.maximum
 
 

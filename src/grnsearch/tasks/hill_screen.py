@@ -10,7 +10,8 @@ conditions of the first stage are simulated for every set, those of the next one
 sets that passed so far. A topology succeeds with at least ``min_successful_sets`` sets.
 ``space`` is the topology space searched (None: every topology of the task's nodes passing the
 paper's filter: every input regulates a gene, the genes are strongly connected). Parameter sets
-are drawn in blocks of ``sample_block`` (block k of a topology from ``fold_in(key, k)``).
+are drawn in blocks of ``sample_block`` (block k of a topology from ``fold_in(key, k)``);
+``samples`` per topology unless a search is told otherwise.
 
 :class:`OscillationScreen` holds the controlled-oscillation screen's numbers (METHOD.md section
 5: dt 0.25, 200 steps, every gene starts at 0.1, judged over the second half of the steps: without
@@ -110,6 +111,7 @@ class HillScreen:
     min_successful_sets: int = 2
     space: TopologySpace | None = field(default=None)
     sample_block: int = 20_000  # parameter sets drawn per random block (block k from fold_in(key, k))
+    samples: int = 160_000  # parameter sets per topology when a search is not told otherwise
 
     def __post_init__(self) -> None:
         if not (isinstance(self.dt, (int, float)) and 0 < self.dt <= 1):
@@ -118,6 +120,8 @@ class HillScreen:
             raise _fail(f"steps must be a whole number in 1..100000, got {self.steps!r}")
         if not (isinstance(self.sample_block, int) and 1 <= self.sample_block <= 1_000_000):
             raise _fail(f"sample_block must be a whole number in 1..1000000, got {self.sample_block!r}")
+        if not (isinstance(self.samples, int) and 1 <= self.samples <= 10_000_000):
+            raise _fail(f"samples must be a whole number in 1..10000000, got {self.samples!r}")
         if not (isinstance(self.min_successful_sets, int) and self.min_successful_sets >= 1):
             raise _fail(f"min_successful_sets must be a whole number >= 1, got {self.min_successful_sets!r}")
         starts = self.start if isinstance(self.start, tuple) else (self.start,)
@@ -181,6 +185,7 @@ class HillScreen:
             "n": self.n,
             "min_successful_sets": self.min_successful_sets,
             "sample_block": self.sample_block,
+            "samples": self.samples,
             "stages": [list(stage) for stage in self.stages],
             "conditions": [
                 {
@@ -238,6 +243,7 @@ def asdict_fields() -> tuple[str, ...]:
         "n",
         "min_successful_sets",
         "sample_block",
+        "samples",
         "stages",
         "conditions",
         "relations",

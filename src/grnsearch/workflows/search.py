@@ -14,7 +14,6 @@ from grnsearch.config import Distribution, check_positive_int
 from grnsearch.hillsearch.exact import EXACT
 from grnsearch.hillsearch.space import (
     DEFAULT_CHUNK,
-    DEFAULT_SAMPLES,
     SearchResult,
     SearchSettings,
     count_chunk,
@@ -37,7 +36,7 @@ from grnsearch.workflows.distributed import dask_client, iter_jobs
 def run_search(
     task: Task,
     *,
-    samples: int = DEFAULT_SAMPLES,
+    samples: int | None = None,
     seed: int = 0,
     out: str | Path,
     resume: bool = False,
@@ -46,14 +45,16 @@ def run_search(
     progress: bool = False,
     topology_indices: Sequence[int] | None = None,
 ) -> SearchResult:
-    """Screen every topology of the task's space with ``samples`` random parameter sets and write
+    """Screen every topology of the task's space with ``samples`` random parameter sets (None: the
+    task's screen's ``samples``, 160,000 for the oscillation) and write
     the search directory ``out`` (:mod:`grnsearch.io.search_dir`); with ``resume``, continue the
     search already there. ``topology_indices`` restricts the search to part of the space (for
     tests and quick looks). Every topology gets two counts: sets passing the paper's Euler screen
     and, of those, sets passing on the exact solution (:mod:`grnsearch.hillsearch.exact`)."""
+    screen = task_screen(task)
+    samples = screen.samples if samples is None else samples
     check_positive_int(samples, "samples")
     distribution = distribution or Distribution()
-    screen = task_screen(task)
     start_time = time.perf_counter()
     signs = search_space(task)
     indices = np.arange(len(signs)) if topology_indices is None else np.asarray(topology_indices)
