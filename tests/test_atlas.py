@@ -78,6 +78,8 @@ def test_a_tiny_atlas_search_end_to_end(tmp_path, capsys):
     back = read_search(tmp_path / "atlas")
     pd.testing.assert_frame_equal(back.table, result.table)
     assert back.settings.screen == atlas_screen().to_dict() and back.settings.sample_block == 10_000
-    # the command knows the task (here refused only for its existing output directory)
-    assert main(["search", "adaptation-atlas", "--samples", "64", "--out", str(tmp_path / "atlas"), "--quiet"]) == 2
-    assert "--resume" in capsys.readouterr().err
+    # the command knows the task (here refused only for its existing output directory) and takes
+    # the number of sets from the task's screen unless told
+    assert main(["search", "adaptation-atlas", "--out", str(tmp_path / "atlas")]) == 2
+    printed = capsys.readouterr().err
+    assert "adaptation-atlas: 10000 parameter sets per topology" in printed and "--resume" in printed

@@ -239,12 +239,14 @@ class Task(abc.ABC):
         screen = self.hill_screen
         if screen is None:
             return self.demo_conditions()
-        if isinstance(screen, HillScreen):
-            no_targets = np.full((screen.steps, len(self.scored)), np.nan)
-            return [
-                DemoCondition(c.name, c.schedule.as_array(screen.steps), no_targets, screen.dt)
-                for c in screen.conditions
+        if isinstance(screen, HillScreen):  # one time course per distinct schedule
+            unique = [
+                c
+                for k, c in enumerate(screen.conditions)
+                if c.schedule not in [d.schedule for d in screen.conditions[:k]]
             ]
+            no_targets = np.full((screen.steps, len(self.scored)), np.nan)
+            return [DemoCondition(c.name, c.schedule.as_array(screen.steps), no_targets, screen.dt) for c in unique]
         levels = screen.condition_levels(len(self.inputs))
         labels = ["no input", *(f"{name} = {screen.level}" for name in self.inputs[:2])]
         no_targets = np.full((screen.steps, len(self.scored)), np.nan)
