@@ -213,3 +213,16 @@ def test_fast_adaptation_screen_agrees_with_the_reference():
         np.testing.assert_array_equal(fast, _reference(spec, topology, K, b))
         passed += int(fast.sum())
     assert passed > 0
+
+
+def test_a_screen_that_does_not_fit_its_task_is_refused():
+    from dataclasses import replace
+
+    from grnsearch import tasks
+    from grnsearch.hillsearch.space import task_screen
+
+    task = tasks.get("adaptation-atlas")
+    for wrong in (dict(readout=3), dict(start=(0.1, 0.2))):
+        bad = replace(task, hill_screen=replace(task.hill_screen, **wrong))
+        with pytest.raises(GrnsearchError):
+            task_screen(bad)

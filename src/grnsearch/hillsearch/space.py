@@ -124,7 +124,15 @@ def task_screen(task: Task) -> HillScreen:
         raise GrnsearchError(
             f"task {task.name!r} has no Hill-search criterion; search works for: {', '.join(have)}", parameter="task"
         )
-    return as_spec(task.hill_screen, len(task.inputs))
+    spec = as_spec(task.hill_screen, len(task.inputs))
+    if not 0 <= spec.readout < len(task.genes) or spec.n_inputs != len(task.inputs):
+        raise GrnsearchError(
+            f"task {task.name!r}: its Hill screen reads gene {spec.readout} and drives {spec.n_inputs} inputs, but "
+            f"the task has genes {task.genes} and inputs {task.inputs}; match the screen to the task",
+            parameter="task",
+        )
+    spec.start_levels(len(task.genes))  # one start level, or one per gene
+    return spec
 
 
 def task_space(task: Task) -> TopologySpace:
