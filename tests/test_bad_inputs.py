@@ -985,6 +985,11 @@ TASK_SPOILS = [
         "hill-screen-criterion-window",
         hill_screen("window = [20, 40]", "window = [20, 41]", "hill_screen.condition[0].criterion[0]: mean: window"),
     ),
+    (
+        "hill-screen-stage-empty",
+        hill_screen('stages = [["on"]]', 'stages = [[], ["on"]]', "hill_screen.stages[0]: is empty"),
+    ),
+    ("hill-screen-no-starts", hill_screen("starts = [0, 10]", "starts = []", "hill_screen.condition[0].starts: must")),
     ("not-utf8", task_bytes(b'name = "\xff"\n', " is not UTF-8")),
     ("empty", task_bytes(b"", ": name: is missing")),
 ]

@@ -73,6 +73,9 @@ def read_hill_screen(sec: Section, nodes: dict[str, Any]) -> HillScreen:
     if not conditions:
         raise sec.error("condition", "is missing", "add at least one [[hill_screen.condition]]")
     names = [c.name for c in conditions]
+    twice = [name for k, name in enumerate(names) if name in names[:k]]
+    if twice:
+        raise sec.error("condition", f"names condition {twice[0]!r} twice", "give each condition its own name")
     values["stages"] = _stages(sec, names)
     values["relations"] = tuple(_relation(r, names, values["steps"]) for r in sec.tables("relation"))
     values["space"] = _space(sec, inputs, genes)
@@ -103,7 +106,7 @@ def _condition(sec: Section, inputs: tuple[str, ...], steps: int) -> Condition:
     starts = sec.take("starts", list, [0], "a list of step indices")
     for k, s in enumerate(starts):
         sec.check(f"starts[{k}]", s, int, "a whole number")
-    if starts[0] != 0 or any(a >= b for a, b in zip(starts, starts[1:], strict=False)):
+    if not starts or starts[0] != 0 or any(a >= b for a, b in zip(starts, starts[1:], strict=False)):
         raise sec.error("starts", f"must begin at 0 and increase, got {starts}", "list the steps in order, from 0")
     if starts[-1] >= steps:
         raise sec.error("starts", f"step {starts[-1]} is outside the {steps} steps", f"give steps below {steps}")
@@ -171,6 +174,8 @@ def _stages(sec: Section, names: list[str]) -> tuple[tuple[str, ...], ...]:
     out = []
     for k, stage in enumerate(stages):
         sec.check(f"stages[{k}]", stage, list, "a list of condition names")
+        if not stage:
+            raise sec.error(f"stages[{k}]", "is empty", "name at least one condition in every stage, or remove it")
         for item in stage:
             sec.known(f"stages[{k}]", sec.check(f"stages[{k}]", item, str, "a condition name"), names, "condition")
         out.append(tuple(stage))
