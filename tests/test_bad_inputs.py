@@ -827,6 +827,40 @@ def task_bytes(content: bytes, culprit: str) -> Callable[[Path], Path]:
     return spoil
 
 
+HILL_SCREEN = """[hill_screen]
+dt = 0.25
+steps = 40
+readout = "g1"
+stages = [["on"]]
+space = { links = { "I->g2" = "0" }, reach = [["I", "g2"]] }
+
+[[hill_screen.condition]]
+name = "on"
+starts = [0, 10]
+levels = { I = [0.0, 1.0] }
+
+[[hill_screen.condition.criterion]]
+kind = "mean"
+window = [20, 40]
+min = 0.1
+
+[mutation]"""
+
+
+def hill_screen(old: str, new: str, where: str, genes: str = "") -> Callable[[Path], Path]:
+    """The template with a valid general [hill_screen] (its ``old`` replaced by ``new``) and, when
+    given, the genes ``genes``."""
+    section = HILL_SCREEN.replace(old, new, 1)
+    assert old in HILL_SCREEN, old
+
+    def spoil(d: Path) -> Path:
+        if genes:
+            task_file('genes = ["g1", "g2"]', genes, where)(d)
+        return task_file("[mutation]", section, where)(d)
+
+    return spoil
+
+
 TASK_SPOILS = [
     ("syntax-error", task_file('name = "switch"', 'name = "switch', "TOML syntax error")),
     ("syntax-error-line", task_file("steps = 60", "steps = = 60", "TOML syntax error: Invalid value (at line 15")),
@@ -921,6 +955,43 @@ TASK_SPOILS = [
         "hill-screen-one-input",
         task_file("[mutation]", '[hill_screen]\nkind = "oscillation"\n\n[mutation]', "hill_screen.kind"),
     ),  # fmt: skip
+    (
+        "hill-screen-unknown-criterion",
+        hill_screen('kind = "mean"', 'kind = "median"', "hill_screen.condition[0].criterion[0].kind: unknown"),
+    ),  # fmt: skip
+    (
+        "hill-screen-schedule-outside",
+        hill_screen("starts = [0, 10]", "starts = [0, 40]", "hill_screen.condition[0].starts: step 40 is outside"),
+    ),
+    ("hill-screen-readout-not-gene", hill_screen('readout = "g1"', 'readout = "I"', "hill_screen.readout: unknown")),
+    (
+        "hill-screen-empty-space",
+        hill_screen(
+            '{ "I->g2" = "0" }', '{ "I->g1" = "0", "I->g2" = "0" }', "hill_screen.space: the topology space is empty"
+        ),
+    ),  # fmt: skip
+    (
+        "hill-screen-space-too-large",
+        hill_screen(
+            '"I->g2" = "0"',
+            '"I->g2" = "-0+"',
+            "hill_screen.space: the topology space has",
+            'genes = ["g1", "g2", "g3", "g4"]',
+        ),
+    ),  # fmt: skip
+    (
+        "hill-screen-stage-unknown",
+        hill_screen('stages = [["on"]]', 'stages = [["of"]]', "hill_screen.stages[0]: unknown"),
+    ),
+    (
+        "hill-screen-criterion-window",
+        hill_screen("window = [20, 40]", "window = [20, 41]", "hill_screen.condition[0].criterion[0]: mean: window"),
+    ),
+    (
+        "hill-screen-stage-empty",
+        hill_screen('stages = [["on"]]', 'stages = [[], ["on"]]', "hill_screen.stages[0]: is empty"),
+    ),
+    ("hill-screen-no-starts", hill_screen("starts = [0, 10]", "starts = []", "hill_screen.condition[0].starts: must")),
     ("not-utf8", task_bytes(b'name = "\xff"\n', " is not UTF-8")),
     ("empty", task_bytes(b"", ": name: is missing")),
 ]
@@ -967,6 +1038,14 @@ def test_fixtures_are_valid(fixtures, tmp_path, capsys):
     argv = ["compare", str(fixtures / "table.csv"), str(fixtures / "search"), "--cutoff", "5e-4"]
     code, err = run_cli([*argv, "--out", str(tmp_path / "t"), "--no-figures", "--quiet"], capsys)
     assert code == 0, err
+
+
+def test_the_hill_screen_the_spoils_change_is_valid(tmp_path, capsys):
+    path = tmp_path / "task.toml"
+    path.write_text(TEMPLATE.replace("[mutation]", HILL_SCREEN, 1))
+    assert run_cli(["task", "check", str(path)], capsys)[0] == 0
+    screen = tasks.load(path).hill_screen
+    assert screen.readout == 0 and screen.space.reach == (("I", "g2"),) and screen.conditions[0].name == "on"
 
 
 def prepare(fixtures: Path, tmp: Path) -> dict[str, str]:

@@ -71,7 +71,71 @@ def target(draw, steps: int, draws: tuple[str, ...]) -> Any:
 
 
 @st.composite
-def task_document(draw) -> dict[str, Any]:
+def hill_criterion(draw, steps: int, step: tuple[int, bool] | None) -> dict[str, Any]:
+    """A criterion of a general Hill screen; sensitivity and precision when the condition's first
+    input changes at ``step[0]`` (``step[1]``: from a level above 0, so relative ones apply)."""
+    kinds = ["variance", "mean", "rises_and_falls"] + (["sensitivity", "precision"] if step else [])
+    kind = draw(st.sampled_from(kinds))
+    if kind in ("sensitivity", "precision"):
+        at, relative_ok = step
+        start = at if kind == "sensitivity" else draw(st.integers(at, steps - 1))
+        bound = "minimum" if kind == "sensitivity" else "maximum"
+        relative = relative_ok and draw(st.booleans())
+        return {"kind": kind, "at": at, "window": [start, steps], bound: draw(unit), "relative": relative}
+    start = draw(st.integers(0, steps - 1))
+    record: dict[str, Any] = {"kind": kind, "window": [start, draw(st.integers(start + 1, steps))]}
+    if kind == "rises_and_falls":
+        return record | {"threshold": draw(unit)}
+    for bound in draw(st.sampled_from([["min"], ["max"], ["min", "max"]])):
+        record[bound] = draw(unit)
+    return record
+
+
+@st.composite
+def hill_screen_table(draw, genes: list[str], inputs: list[str]) -> dict[str, Any]:
+    """A valid general [hill_screen] over ``genes`` and ``inputs`` (the space never empty or too large)."""
+    steps = draw(st.integers(4, 60))
+    conditions = []
+    for k in range(draw(st.integers(1, 3))):
+        step = None
+        starts = [0]
+        levels = {i: [draw(unit)] for i in inputs if draw(st.booleans())}
+        if inputs and draw(st.booleans()):
+            at = draw(st.integers(1, steps - 1))
+            before = draw(st.sampled_from([0.0, 0.5]))
+            starts, step = [0, at], (at, before > 0)
+            levels = {i: [v[0], v[0]] for i, v in levels.items()} | {inputs[0]: [before, before + draw(unit) + 0.1]}
+        criteria = [draw(hill_criterion(steps, step)) for _ in range(draw(st.integers(1, 3)))]
+        conditions.append({"name": f"c{k}", "starts": starts, "levels": levels, "criterion": criteria})
+    names = [c["name"] for c in conditions]
+    together = draw(st.booleans())
+    stages = [names] if together else [[name] for name in draw(st.permutations(names))]
+    screen: dict[str, Any] = {"dt": draw(st.floats(0.01, 1.0)), "steps": steps, "readout": draw(st.sampled_from(genes)),
+                              "stages": stages, "samples": draw(st.integers(1, 10**6)),
+                              "sample_block": draw(st.integers(1, 10**5)),
+                              "min_successful_sets": draw(st.integers(1, 5)),
+                              "n": draw(st.sampled_from([1.0, 2.0, 3.5]))}  # fmt: skip
+    screen["start"] = {g: draw(unit) for g in genes} if draw(st.booleans()) else draw(unit)
+    if together and len(names) > 1:
+        start = draw(st.integers(0, steps - 1))
+        window = [start, draw(st.integers(start + 1, steps))]
+        screen["relation"] = [{"numerator": names[0], "denominator": names[1], "window": window, "ratio": draw(unit)}]
+    links = [f"{a}->{b}" for a in inputs + genes for b in genes]
+    choices = {link: draw(st.sampled_from(["0", "+", "-", "-+", "0+", "-0+"])) for link in links}
+    free = [link for link in links if len(choices[link]) > 1]
+    for link in free[draw(st.integers(0, 6)) :]:  # at most 6 free links: at most 3^6 candidates
+        choices[link] = "0"
+    reach = [[i, g] for i in inputs for g in genes if draw(st.integers(0, 3)) == 0]
+    for i, g in reach:
+        choices[f"{i}->{g}"] = "+"  # reached directly by every candidate: the space is never empty
+    space = {"links": choices, "reach": reach, "inputs_regulate": False, "genes_strongly_connected": False}
+    screen["space"] = space if draw(st.booleans()) else "connected"
+    screen["condition"] = conditions
+    return screen
+
+
+@st.composite
+def task_document(draw, screen: bool | None = None) -> dict[str, Any]:
     genes = draw(st.lists(st.sampled_from(GENE_NAMES), min_size=1, max_size=3, unique=True))
     inputs = draw(st.lists(st.sampled_from(INPUT_NAMES), max_size=2, unique=True))
     scored = draw(st.lists(st.sampled_from(genes), min_size=1, unique=True))
@@ -119,6 +183,8 @@ def task_document(draw) -> dict[str, Any]:
             criterion["near"] = draw(unit)
         criteria.append(criterion)
     doc["criterion"] = criteria
+    if screen or (screen is None and draw(st.booleans())):
+        doc["hill_screen"] = draw(hill_screen_table(genes, inputs))
     return doc
 
 
@@ -132,6 +198,22 @@ def test_valid_task_files_round_trip_through_show(doc):
     assert tasks.task_text(again) == shown
     assert again.params() == {c["name"]: float(next(v for k, v in c.items() if k not in ("name", "metric", "near")))
                               for c in doc["criterion"]}  # fmt: skip
+
+
+@SETTINGS
+@given(task_document(screen=True))
+def test_valid_hill_screens_round_trip_through_show(doc):
+    task = tasks.parse(dumps(doc), "generated.toml", None)
+    shown = tasks.task_text(task)
+    again = tasks.parse(shown, "shown.toml", None)
+    assert again == task and again.hill_screen == task.hill_screen
+    assert tasks.task_text(again) == shown
+    screen, stated = task.hill_screen, doc["hill_screen"]
+    assert [c.name for c in screen.conditions] == [c["name"] for c in stated["condition"]]
+    assert task.genes[screen.readout] == stated["readout"] and screen.steps == stated["steps"]
+    assert (screen.space is None) == (stated["space"] == "connected")
+    if screen.space is not None:
+        assert len(screen.space.enumerate()) >= 1
 
 
 def _spoil(doc: dict[str, Any], how: str, data) -> str:

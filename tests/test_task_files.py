@@ -34,7 +34,7 @@ def _manifest(path: Path) -> dict:
     return record
 
 
-@pytest.mark.parametrize("name", ["adaptation", "oscillation", "oscillation3", "gap-genes"])
+@pytest.mark.parametrize("name", ["adaptation", "adaptation-atlas", "oscillation", "oscillation3", "gap-genes"])
 def test_the_shown_file_reproduces_the_builtin_run_byte_for_byte(name, tmp_path, capsys):
     task_file = tmp_path / f"{name}.toml"
     assert main(["task", "show", name, "--out", str(task_file)]) == 0
@@ -49,7 +49,7 @@ def test_the_shown_file_reproduces_the_builtin_run_byte_for_byte(name, tmp_path,
         assert named == filed  # the manifests differ only in how the task was named
 
 
-@pytest.mark.parametrize("name", ["adaptation", "oscillation", "oscillation3", "gap-genes"])
+@pytest.mark.parametrize("name", tasks.names())
 def test_every_builtin_task_round_trips_through_its_file(name):
     task = tasks.get(name)
     assert tasks.parse(tasks.task_text(task), "shown", None) == task

@@ -78,7 +78,7 @@ class HillFit:
 def fit_hill(task: Task, topology: Topology, *, seed: int = 0, n: float = 2.0, **options: Any) -> HillFit:
     """A Hill model of ``topology`` that performs ``task``, by the task's route (module docstring)."""
     check_seed(seed, "seed")
-    if task.hill_screen is not None:
+    if isinstance(task.hill_screen, OscillationScreen):
         return fit_by_screen(task, topology, replace(task.hill_screen, n=n), seed=seed, **options)
     return fit_by_gradient(task, topology, seed=seed, n=n, **options)
 
@@ -339,7 +339,7 @@ def comparison_panels(trained: TrainedModel, fit: HillFit) -> list[ComparisonPan
     the task's demo conditions."""
     task = trained.task
     screen = task.hill_screen
-    if screen is None:
+    if not isinstance(screen, OscillationScreen):
         cases = [(d.label, d.inputs, d.dt, d.inputs, d.dt, d.targets) for d in task.demo_conditions()]
     else:
         levels = screen.condition_levels(len(task.inputs))

@@ -23,9 +23,10 @@ from grnsearch.errors import GrnsearchError
 from grnsearch.hillsearch.exact import EXACT, ExactSolver, exact_screen_sets
 from grnsearch.hillsearch.screen import passing_sets
 from grnsearch.network.links import link_names
-from grnsearch.network.topology import Topology, enumerate_topologies
+from grnsearch.network.space import TopologySpace
+from grnsearch.network.topology import Topology
 from grnsearch.tasks.base import Task
-from grnsearch.tasks.hill_screen import OscillationScreen
+from grnsearch.tasks.hill_screen import HillScreen, as_spec
 
 MAX_CANDIDATES = 3**10
 DEFAULT_SAMPLES = 160_000
@@ -116,26 +117,47 @@ def _by_links(rows: pd.DataFrame) -> dict[int, int]:
     return {int(k): int(v) for k, v in rows["n_links"].value_counts().sort_index().items()}
 
 
-def task_screen(task: Task) -> OscillationScreen:
-    """The task's Hill screen, or a GrnsearchError naming the tasks that have one."""
+def task_screen(task: Task) -> HillScreen:
+    """The task's Hill screen in the general form, or a GrnsearchError naming the tasks that have one."""
     if task.hill_screen is None:
         have = [name for name in tasks.names() if tasks.get(name).hill_screen is not None]
         raise GrnsearchError(
             f"task {task.name!r} has no Hill-search criterion; search works for: {', '.join(have)}", parameter="task"
         )
-    return task.hill_screen
+    spec = as_spec(task.hill_screen, len(task.inputs))
+    if not 0 <= spec.readout < len(task.genes) or spec.n_inputs != len(task.inputs):
+        raise GrnsearchError(
+            f"task {task.name!r}: its Hill screen reads gene {spec.readout} and drives {spec.n_inputs} inputs, but "
+            f"the task has genes {task.genes} and inputs {task.inputs}; match the screen to the task",
+            parameter="task",
+        )
+    spec.start_levels(len(task.genes))  # one start level, or one per gene
+    return spec
+
+
+def task_space(task: Task) -> TopologySpace:
+    """The topology space of the task's search: its screen's, or (None) every topology of the
+    task's nodes passing the paper's filter (every input regulates a gene, the genes strongly
+    connected)."""
+    space = task_screen(task).space
+    if space is None:
+        return TopologySpace.build(task.inputs, task.genes, inputs_regulate=True, genes_strongly_connected=True)
+    if (space.inputs, space.genes) != (task.inputs, task.genes):
+        raise GrnsearchError(
+            f"task {task.name!r}: its Hill screen's space is over inputs {space.inputs} and genes {space.genes}, "
+            f"not the task's {task.inputs} and {task.genes}; name the task's nodes in the space",
+            parameter="task",
+        )
+    return space
 
 
 def search_space(task: Task) -> np.ndarray:
-    """Sign matrices (n, n_sources, n_genes) of every connected topology of the task's nodes."""
-    n_links = len(task.sources) * len(task.genes)
-    if 3**n_links > MAX_CANDIDATES:
-        raise GrnsearchError(
-            f"task {task.name!r}: {len(task.inputs)} inputs and {len(task.genes)} genes give 3^{n_links} = "
-            f"{3**n_links:,} candidate topologies, too many for an exhaustive search; use a task with "
-            "fewer genes"
-        )
-    return enumerate_topologies(len(task.inputs), len(task.genes))
+    """Sign matrices (n, n_sources, n_genes) of every topology of the task's space
+    (:func:`task_space`); GrnsearchError when it is empty or too large to enumerate."""
+    try:
+        return task_space(task).enumerate(MAX_CANDIDATES)
+    except GrnsearchError as err:
+        raise GrnsearchError(f"task {task.name!r}: {err}", parameter="task") from None
 
 
 def link_columns(task: Task) -> list[str]:
@@ -144,7 +166,7 @@ def link_columns(task: Task) -> list[str]:
 
 
 def topology_counts(
-    screen: OscillationScreen, signs: np.ndarray, key: jax.Array, samples: int, solver: ExactSolver = EXACT
+    screen: HillScreen, signs: np.ndarray, key: jax.Array, samples: int, solver: ExactSolver = EXACT
 ) -> tuple[int, int]:
     """Sets of one topology that pass the Euler screen, and how many of those pass exactly."""
     K, b = passing_sets(signs, key, samples, screen)
@@ -152,7 +174,7 @@ def topology_counts(
 
 
 def count_chunk(
-    screen: OscillationScreen,
+    screen: HillScreen,
     signs: np.ndarray,
     indices: np.ndarray,
     seed: int,

@@ -25,7 +25,7 @@ from grnsearch.dynamics.simulate import simulate
 from grnsearch.dynamics.spatial import COUPLINGS, n_coupling_inputs, simulate_positions, synthesis_at_positions
 from grnsearch.network.links import all_links, link_index
 from grnsearch.network.reference import ReferenceNetwork
-from grnsearch.tasks.hill_screen import OscillationScreen
+from grnsearch.tasks.hill_screen import HillScreen, OscillationScreen
 
 LOSS_REDUCTIONS = ("sum", "mean")
 
@@ -80,7 +80,7 @@ class Task(abc.ABC):
     # as the paper's Fig. 4a; empty = every scalar metric as a line
     path_bands: tuple[tuple[str, str, str], ...] = ()
     # the random-parameter screen of the exhaustive Hill search; None: the search does not apply
-    hill_screen: OscillationScreen | None = None
+    hill_screen: OscillationScreen | HillScreen | None = None
     # numbers the paper reports for this task, by name (shown beside ours, never used to compute)
     paper_figures: tuple[tuple[str, float], ...] = ()
     # the link test's default factor when none is given: 0.9, the paper's knockdown of Fig. 3;
@@ -245,6 +245,14 @@ class Task(abc.ABC):
         screen = self.hill_screen
         if screen is None:
             return self.demo_conditions()
+        if isinstance(screen, HillScreen):  # one time course per distinct schedule
+            unique = [
+                c
+                for k, c in enumerate(screen.conditions)
+                if c.schedule not in [d.schedule for d in screen.conditions[:k]]
+            ]
+            no_targets = np.full((screen.steps, len(self.scored)), np.nan)
+            return [DemoCondition(c.name, c.schedule.as_array(screen.steps), no_targets, screen.dt) for c in unique]
         levels = screen.condition_levels(len(self.inputs))
         labels = ["no input", *(f"{name} = {screen.level}" for name in self.inputs[:2])]
         no_targets = np.full((screen.steps, len(self.scored)), np.nan)

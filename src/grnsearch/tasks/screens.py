@@ -1,8 +1,10 @@
-"""The parts of a task file that name code rather than state data: the Hill screen
-(``[hill_screen]``, today the controlled-oscillation screen of METHOD.md section 5 over the
-``connected`` topology space, its thresholds as data) and the reference networks a study's
-consensus is compared with (``references = "gap-genes"``: the networks of Fig. 5, read from
-``tasks/data/``).
+"""The Hill screen of a task file and the parts of a task file that name code rather than state
+data. ``[hill_screen]`` states a general screen (:mod:`grnsearch.tasks.screen_files`: conditions,
+criteria, stages and topology space by node names), or, with ``kind = "oscillation"``, is the
+shorthand for the controlled-oscillation screen of METHOD.md section 5 over the ``connected``
+topology space, its thresholds as data (:meth:`OscillationScreen.spec` is its general form). The
+reference networks a study's consensus is compared with are named (``references = "gap-genes"``:
+the networks of Fig. 5, read from ``tasks/data/``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any
 from grnsearch.network.reference import ReferenceNetwork
 from grnsearch.tasks.fields import Section
 from grnsearch.tasks.gap_genes import reference_networks
-from grnsearch.tasks.hill_screen import OscillationScreen
+from grnsearch.tasks.hill_screen import HillScreen, OscillationScreen
+from grnsearch.tasks.screen_files import hill_screen_toml, read_hill_screen
 
 SCREEN_KINDS = ("oscillation",)
 # the topology spaces an exhaustive search can enumerate: "connected", every topology in which
@@ -24,12 +27,15 @@ REFERENCES: dict[str, Callable[[], tuple[ReferenceNetwork, ...]]] = {"gap-genes"
 _SCREEN_FIELDS = [f.name for f in dataclasses.fields(OscillationScreen)]
 
 
-def read_screen(top: Section, nodes: dict[str, Any]) -> tuple[OscillationScreen | None, str]:
-    """The ``[hill_screen]`` table (None when absent) and the name of its topology space."""
+def read_screen(top: Section, nodes: dict[str, Any]) -> tuple[OscillationScreen | HillScreen | None, str]:
+    """The ``[hill_screen]`` table (None when absent) and the name of the shorthand's topology
+    space (``connected`` for a general screen, which holds its own)."""
     sec = top.table("hill_screen", None)
     if sec is None:
         return None, "connected"
-    sec.known("kind", sec.take("kind", str, what='"oscillation"'), SCREEN_KINDS, "Hill screen")
+    if not sec.has("kind"):
+        return read_hill_screen(sec, nodes), "connected"
+    sec.known("kind", sec.take("kind", str, what='"oscillation"'), SCREEN_KINDS, "Hill screen shorthand")
     space = sec.known("space", sec.take("space", str, "connected"), SPACES, "topology space")
     if len(nodes["inputs"]) < 2:
         raise sec.error("kind", "the oscillation screen drives the first two inputs", "give the task two inputs")
@@ -49,8 +55,12 @@ def read_screen(top: Section, nodes: dict[str, Any]) -> tuple[OscillationScreen 
     return OscillationScreen(**values), space
 
 
-def screen_toml(screen: OscillationScreen, space: str, genes: tuple[str, ...]) -> dict[str, Any]:
+def screen_toml(
+    screen: OscillationScreen | HillScreen, space: str, genes: tuple[str, ...], inputs: tuple[str, ...]
+) -> dict[str, Any]:
     """The ``[hill_screen]`` table of ``screen``."""
+    if isinstance(screen, HillScreen):
+        return hill_screen_toml(screen, genes, inputs)
     out: dict[str, Any] = {"kind": "oscillation", "space": space}
     for name, value in dataclasses.asdict(screen).items():
         out[name] = genes[value] if name == "readout" else value

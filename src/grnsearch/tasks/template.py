@@ -111,5 +111,8 @@ effect = "mean"
 #           dosage_panel: a spatial task (inputs are profiles: a number, a table over positions,
 #           or { kind = "gradient", from = [0.0], decay = [0.2] })
 #   [figures] path_bands, paper             what figures draw
-#   [hill_screen] kind = "oscillation", ...  the exhaustive Hill search (two inputs)
+#   [hill_screen] dt, steps, start, readout, stages, space, [[hill_screen.condition]] (starts,
+#           levels, [[hill_screen.condition.criterion]]), [[hill_screen.relation]]: the exhaustive
+#           Hill search (`grnsearch task show adaptation-atlas`); kind = "oscillation" is the
+#           paper's two-input oscillation screen in short (`grnsearch task show oscillation`)
 """

@@ -42,7 +42,7 @@ def task_document(task: DeclarativeTask, inline: bool = False) -> dict[str, Any]
     if task.path_bands or task.paper_figures:
         doc["figures"] = {"path_bands": [list(b) for b in task.path_bands], "paper": dict(task.paper_figures)}
     if task.hill_screen is not None:
-        doc["hill_screen"] = screen_toml(task.hill_screen, task.hill_space, task.genes)
+        doc["hill_screen"] = screen_toml(task.hill_screen, task.hill_space, task.genes, task.inputs)
     doc["condition"] = [_condition(c, inline) for c in task.training.conditions]
     doc["metric"] = [m.to_toml() for m in task.metric_specs]
     doc["criterion"] = [c.to_toml() for c in task.criteria]

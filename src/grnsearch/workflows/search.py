@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +14,8 @@ from grnsearch import tasks
 from grnsearch._files import write_atomic
 from grnsearch.config import Distribution, check_positive_int
 from grnsearch.hillsearch.exact import EXACT
-from grnsearch.hillsearch.screen import SAMPLE_BLOCK
 from grnsearch.hillsearch.space import (
     DEFAULT_CHUNK,
-    DEFAULT_SAMPLES,
     SearchResult,
     SearchSettings,
     count_chunk,
@@ -46,10 +43,26 @@ def _record_task(task: Task, out: Path) -> None:
         write_atomic(out / tasks.RECORD, record)
 
 
+def _finished_chunks(
+    out: Path, digest: str, indices: np.ndarray, chunk_size: int
+) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
+    """Counts (topologies, 2) with the chunks already in ``out`` filled in (-1 elsewhere), and the
+    chunks still to do as (chunk, lo, hi)."""
+    counts = np.full((len(indices), 2), -1, dtype=np.int64)
+    todo = []
+    for k, lo in enumerate(range(0, len(indices), chunk_size)):
+        hi = min(lo + chunk_size, len(indices))
+        if chunk_path(out, k).exists():
+            counts[lo:hi] = read_chunk(chunk_path(out, k), k, digest, indices[lo:hi])
+        else:
+            todo.append((k, lo, hi))
+    return counts, todo
+
+
 def run_search(
     task: Task,
     *,
-    samples: int = DEFAULT_SAMPLES,
+    samples: int | None = None,
     seed: int = 0,
     out: str | Path,
     resume: bool = False,
@@ -58,14 +71,16 @@ def run_search(
     progress: bool = False,
     topology_indices: Sequence[int] | None = None,
 ) -> SearchResult:
-    """Screen every topology of the task's space with ``samples`` random parameter sets and write
+    """Screen every topology of the task's space with ``samples`` random parameter sets (None: the
+    task's screen's ``samples``, 160,000 for the oscillation) and write
     the search directory ``out`` (:mod:`grnsearch.io.search_dir`); with ``resume``, continue the
     search already there. ``topology_indices`` restricts the search to part of the space (for
     tests and quick looks). Every topology gets two counts: sets passing the paper's Euler screen
     and, of those, sets passing on the exact solution (:mod:`grnsearch.hillsearch.exact`)."""
+    screen = task_screen(task)
+    samples = screen.samples if samples is None else samples
     check_positive_int(samples, "samples")
     distribution = distribution or Distribution()
-    screen = task_screen(task)
     start_time = time.perf_counter()
     signs = search_space(task)
     indices = np.arange(len(signs)) if topology_indices is None else np.asarray(topology_indices)
@@ -76,8 +91,8 @@ def run_search(
         samples=samples,
         seed=seed,
         chunk_size=chunk_size,
-        sample_block=SAMPLE_BLOCK,
-        screen=asdict(screen),
+        sample_block=screen.sample_block,
+        screen=screen.to_dict(),
         subset=None if topology_indices is None else indices.tolist(),
         exact=EXACT.as_dict(),
     )
@@ -85,14 +100,7 @@ def run_search(
     _record_task(task, out)
 
     digest = settings_digest(settings)
-    counts = np.full((len(signs), 2), -1, dtype=np.int64)
-    todo = []
-    for k, lo in enumerate(range(0, len(signs), chunk_size)):
-        hi = min(lo + chunk_size, len(signs))
-        if chunk_path(out, k).exists():
-            counts[lo:hi] = read_chunk(chunk_path(out, k), k, digest, indices[lo:hi])
-        else:
-            todo.append((k, lo, hi))
+    counts, todo = _finished_chunks(out, digest, indices, chunk_size)
     jobs = [(screen, signs[lo:hi], indices[lo:hi], seed, samples, EXACT) for _, lo, hi in todo]
     # counts are integers that do not depend on the device count, so workers may split the cores
     with dask_client(distribution, split_cores=True) as client:

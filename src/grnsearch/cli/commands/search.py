@@ -9,7 +9,7 @@ from grnsearch import tasks
 from grnsearch.cli import options
 from grnsearch.config import MAX_SAMPLES
 from grnsearch.errors import GrnsearchError
-from grnsearch.hillsearch.space import DEFAULT_SAMPLES, task_screen
+from grnsearch.hillsearch.space import task_screen
 from grnsearch.outputs.directories import default_out
 from grnsearch.workflows.search import run_search
 
@@ -18,19 +18,26 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "search",
         help="exhaustive Hill-function search over every topology",
-        description="Screen every connected topology of TASK's nodes with random Hill "
-        "parameter sets by the paper's Euler rule (Fig. 3d), and judge every set that "
+        description="Screen every topology of TASK's search space (oscillation: every connected "
+        "two-gene, two-input topology; adaptation-atlas: every three-node topology in which I reaches C) "
+        "with random Hill parameter sets by the task's Euler screen (the paper's rule, Fig. 3d, for "
+        "oscillation), and judge every set that "
         "passes again on the exact solution of the same ODE (adaptive Tsit5); writes "
         "DIR/search.csv (one row per topology: successful_sets and succeeds by Euler, "
         "exact_sets and succeeds_exactly on the exact solution), DIR/successes.csv "
         "(Euler) and DIR/summary.json.",
     )
-    p.add_argument("task", metavar="TASK", help="task with a Hill screen: a built-in name (oscillation) or a task file")
+    p.add_argument(
+        "task",
+        metavar="TASK",
+        help="task with a Hill screen: a built-in name (oscillation, adaptation-atlas) or a task file",
+    )
     p.add_argument(
         "--samples",
         type=options.count_up_to(MAX_SAMPLES),
-        default=DEFAULT_SAMPLES,
-        help="random parameter sets per topology (default 160000, the paper's)",
+        default=None,
+        help="random parameter sets per topology (default: the task's, 160000 for oscillation as in the paper, "
+        "10000 for adaptation-atlas as in Ma et al.)",
     )
     p.add_argument("--seed", type=options.seed, default=0, help="random seed of the parameter sets (default 0)")
     p.add_argument(
@@ -56,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
         out = default_out(f"{task.name}-search")
     if not args.quiet:
         options.say(
-            f"grnsearch: Hill search of {task.name}: {args.samples} parameter sets per topology, seed "
+            f"grnsearch: Hill search of {task.name}: {args.samples or task_screen(task).samples} parameter sets "
+            f"per topology, seed "
             f"{args.seed}, {distribution.describe()} -> {out}"
         )
     result = run_search(

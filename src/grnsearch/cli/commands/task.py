@@ -12,6 +12,7 @@ from grnsearch._files import write_atomic
 from grnsearch.cli import options
 from grnsearch.errors import GrnsearchError
 from grnsearch.tasks.declarative import DeclarativeTask
+from grnsearch.tasks.hill_screen import as_spec
 from grnsearch.tasks.measures import Criterion
 from grnsearch.tasks.template import TEMPLATE
 
@@ -97,9 +98,21 @@ def describe(task: DeclarativeTask) -> list[str]:
         f"  defaults: {d.arch} {'-'.join(map(str, d.hidden))} MLP, {d.optimizer} lr {d.learning_rate:g}, "
         f"{d.iterations} iterations, noise {d.noise:g}, init {d.init}",
         f"  link test: knockdown {task.knockdown:g}, effect {task.effect}",
-        f"  Hill screen: {'yes (' + task.hill_space + ' space)' if task.hill_screen else 'none'}",
+        f"  Hill screen: {_screen(task)}",
     ]
     return lines
+
+
+def _screen(task: DeclarativeTask) -> str:
+    if task.hill_screen is None:
+        return "none"
+    spec = as_spec(task.hill_screen, len(task.inputs))
+    names = ", ".join(c.name for c in spec.conditions)
+    where = f"{task.hill_space} space" if spec.space is None else f"{len(spec.space.enumerate()):,} topologies"
+    return (
+        f"conditions {names} in {len(spec.stages)} stage(s), readout {task.genes[spec.readout]}, {spec.steps} "
+        f"Euler steps of dt {spec.dt:g}, {spec.samples} sets per topology; {where}"
+    )
 
 
 def _criterion(c: Criterion) -> str:
