@@ -14,6 +14,7 @@ import abc
 
 import equinox as eqx
 import jax
+import jax.numpy as jnp
 
 
 class AbstractDynamics(eqx.Module):
@@ -30,3 +31,11 @@ class AbstractDynamics(eqx.Module):
     @abc.abstractmethod
     def initial_state(self) -> jax.Array:
         """Gene levels (n_genes,) at time 0."""
+
+
+def initial_levels(fixed_initial: tuple[float | None, ...], free: jax.Array) -> jax.Array:
+    """Gene levels at time 0: ``fixed_initial[j]`` where the task fixes it, else the next of the
+    model's trained ``free`` starts (in gene order)."""
+    fixed = jnp.asarray([0.0 if v is None else v for v in fixed_initial])
+    free_idx = [j for j, v in enumerate(fixed_initial) if v is None]
+    return fixed if not free_idx else fixed.at[jnp.asarray(free_idx)].set(free)

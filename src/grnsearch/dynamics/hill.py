@@ -21,7 +21,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from grnsearch.dynamics.base import AbstractDynamics
+from grnsearch.dynamics.base import AbstractDynamics, initial_levels
 from grnsearch.dynamics.simulate import simulate
 from grnsearch.errors import GrnsearchError
 from grnsearch.network.links import format_link, parse_link
@@ -85,9 +85,7 @@ class HillDynamics(AbstractDynamics):
 
     def initial_state(self) -> jax.Array:
         """The fixed starts with the free ones."""
-        fixed = jnp.asarray([0.0 if v is None else v for v in self.fixed_initial])
-        free = [j for j, v in enumerate(self.fixed_initial) if v is None]
-        return fixed if not free else fixed.at[jnp.asarray(free)].set(jnp.exp(self.log_free_initial))
+        return initial_levels(self.fixed_initial, jnp.exp(self.log_free_initial))
 
     def to_model(self, topology: Topology) -> HillModel:
         """The plain parameter form (K, b) for export."""

@@ -32,7 +32,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 
-from grnsearch.dynamics.base import AbstractDynamics
+from grnsearch.dynamics.base import AbstractDynamics, initial_levels
 
 INIT_ACTIVATION = 0.05
 INIT_REPRESSION = 0.1
@@ -100,11 +100,7 @@ class HillNetwork(AbstractDynamics):
 
     def initial_state(self) -> jax.Array:
         """Gene levels at time 0: the task's fixed values and the trained free ones."""
-        fixed = jnp.asarray([0.0 if v is None else v for v in self.fixed_initial])
-        free_idx = [j for j, v in enumerate(self.fixed_initial) if v is None]
-        if not free_idx:
-            return fixed
-        return fixed.at[jnp.asarray(free_idx)].set(self.free_initial)
+        return initial_levels(self.fixed_initial, self.free_initial)
 
     def parameters(self) -> dict[str, jax.Array]:
         """The constrained parameters: K, activation a and repression r (n_sources, n_genes),

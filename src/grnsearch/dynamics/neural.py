@@ -29,7 +29,7 @@ import jax
 import jax.numpy as jnp
 
 from grnsearch.config import ARCHITECTURES, FREE_STARTS
-from grnsearch.dynamics.base import AbstractDynamics
+from grnsearch.dynamics.base import AbstractDynamics, initial_levels
 
 
 def _init_layer(
@@ -111,11 +111,7 @@ class GeneNetworkModel(AbstractDynamics):
 
     def initial_state(self) -> jax.Array:
         """Gene levels at time 0: the task's fixed values and the trained free ones."""
-        fixed = jnp.asarray([0.0 if v is None else v for v in self.fixed_initial])
-        free_idx = [j for j, v in enumerate(self.fixed_initial) if v is None]
-        if not free_idx:
-            return fixed
-        return fixed.at[jnp.asarray(free_idx)].set(self.free_initial)
+        return initial_levels(self.fixed_initial, self.free_initial)
 
     def _forward(self, x: jax.Array) -> jax.Array:
         """Output-layer pre-activations for a batch of source vectors ``x`` (rows).

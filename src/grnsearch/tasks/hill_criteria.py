@@ -117,10 +117,10 @@ def _bounds_check(low: float | None, high: float | None, where: str) -> None:
 
 
 @dataclass(frozen=True)
-class Variance(Criterion):
-    """min < variance of the readout over the window < max (either bound may be None)."""
+class _WindowBounds(Criterion):
+    """min < a statistic of the readout over the window < max (either bound may be None)."""
 
-    kind: ClassVar[str] = "variance"
+    statistic: ClassVar[str] = ""  # the field of WindowStats it bounds
     window: Window
     min: float | None = None
     max: float | None = None
@@ -133,27 +133,23 @@ class Variance(Criterion):
         _bounds_check(self.min, self.max, where)
 
     def verdict(self, stats: ConditionStats, change_at: ChangeAt) -> jax.Array:
-        return _bounded(stats.windows[self.window.key].var, self.min, self.max)
+        return _bounded(getattr(stats.windows[self.window.key], self.statistic), self.min, self.max)
 
 
 @dataclass(frozen=True)
-class Mean(Criterion):
+class Variance(_WindowBounds):
+    """min < variance of the readout over the window < max (either bound may be None)."""
+
+    kind: ClassVar[str] = "variance"
+    statistic: ClassVar[str] = "var"
+
+
+@dataclass(frozen=True)
+class Mean(_WindowBounds):
     """min < mean of the readout over the window < max (either bound may be None)."""
 
     kind: ClassVar[str] = "mean"
-    window: Window
-    min: float | None = None
-    max: float | None = None
-
-    def requests(self) -> Requests:
-        return {self.window.key: {MOMENTS}}, set()
-
-    def check(self, steps: int, change_at: ChangeAt, where: str) -> None:
-        self.window.check(steps, where)
-        _bounds_check(self.min, self.max, where)
-
-    def verdict(self, stats: ConditionStats, change_at: ChangeAt) -> jax.Array:
-        return _bounded(stats.windows[self.window.key].mean, self.min, self.max)
+    statistic: ClassVar[str] = "mean"
 
 
 @dataclass(frozen=True)
