@@ -1,5 +1,7 @@
 """Sparsification paths, their outputs, and running them on Dask (tiny configurations)."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -106,6 +108,9 @@ def test_cli_runs_through_an_external_scheduler(tmp_path, capsys):
     assert (tmp_path / "seed-3" / "step-1" / "topology.json").is_file()
     paths = pd.read_csv(tmp_path / "paths.csv")
     assert paths["seed"].tolist() == [3]
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert (summary["task"], summary["seeds"], summary["lam"]) == ("adaptation", [3], 0.9)
+    assert grnsearch.tasks.recorded(tmp_path, "adaptation") == grnsearch.tasks.get("adaptation")
     assert "seed 3:" in capsys.readouterr().out
 
 

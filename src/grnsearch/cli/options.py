@@ -23,7 +23,7 @@ from grnsearch.config import (
     check_seed,
 )
 from grnsearch.errors import GrnsearchError
-from grnsearch.network.links import parse_link
+from grnsearch.network.links import format_link, parse_link
 from grnsearch.readout.sparsify import RESTART_STRIDE
 from grnsearch.tasks.base import Task
 
@@ -252,10 +252,14 @@ def add_quiet_options(p: argparse.ArgumentParser, figures: str = "skip figures")
 
 
 def blocked_links(task: Task, texts: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    """``--block`` values as (source, target) pairs, each checked against the task's nodes."""
-    blocked = tuple(parse_link(text, parameter="blocked") for text in texts)
-    for link in blocked:
+    """The task's own blocked links (its file's ``[defaults] blocked``) and the ``--block`` values,
+    as (source, target) pairs, each checked against the task's nodes."""
+    given = tuple(parse_link(text, parameter="blocked") for text in texts)
+    for k, link in enumerate(given):
         task.check_link(link)
+        if link in given[:k]:
+            raise GrnsearchError(f"link {format_link(*link)} is given more than once", parameter="blocked")
+    blocked = tuple(dict.fromkeys(task.defaults.blocked + given))  # the task's own may be named again
     if len(set(blocked)) == len(task.sources) * len(task.genes):
         raise GrnsearchError("blocks every link of the task, which leaves nothing to train", parameter="blocked")
     return blocked

@@ -176,3 +176,33 @@ def strength_table_topologies(path: str | Path, task: Any, cutoff: float) -> lis
     strengths = read_strength_table(path, task.sources, task.genes, converged_only=True)
     topologies = topologies_from_strengths(strengths, cutoff, task.sources, task.genes)
     return [t.key() for t in topologies]
+
+
+SPARSIFY_FIX = "rerun 'grnsearch sparsify TASK --out DIR' to write the paths again"
+
+
+def read_sparsify_topologies(sparsify_dir: str | Path) -> tuple[str, list[str]]:
+    """(task name, topology keys) from a ``grnsearch sparsify`` directory: the sparsest successful
+    network of every path that has one; each file is checked (GrnsearchError naming it)."""
+    sparsify_dir = Path(sparsify_dir)
+    table_path, summary_path = sparsify_dir / "paths.csv", sparsify_dir / "summary.json"
+    require_output_files(
+        sparsify_dir,
+        (summary_path, table_path),
+        "sparsify",
+        "give the directory of 'grnsearch sparsify TASK --out DIR' (a directory written before sparsify wrote "
+        "summary.json needs a rerun)",
+    )
+    name = json_object(summary_path, SPARSIFY_FIX, {"task": str})["task"]
+    try:
+        task = tasks.recorded(sparsify_dir, name)
+    except GrnsearchError as err:
+        raise bad_file(summary_path, str(err), SPARSIFY_FIX) from None
+    table = read_csv(table_path, SPARSIFY_FIX, required=("seed", "topology"), keep_default_na=False)
+    keys = [str(key) for key in table["topology"] if str(key).strip()]
+    for key in keys:
+        try:
+            Topology.from_key(key, task.sources, task.genes)
+        except GrnsearchError as err:
+            raise bad_file(table_path, f"topology {key!r}: {err}", SPARSIFY_FIX) from None
+    return name, keys

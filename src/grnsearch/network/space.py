@@ -149,6 +149,17 @@ class TopologySpace:
             genes_strongly_connected=bool(record.get("genes_strongly_connected", False)),
         )
 
+    def describe(self) -> str:
+        """The space in words, e.g. 'I->B absent, I->A fixed +; I reaches C'."""
+        fixed = [f"{n} absent" if c == "0" else f"{n} fixed {c}" if len(c) == 1 else f"{n} one of {c!r}"
+                 for n, c in zip(self.link_names, self.choices, strict=True) if c != CHOICE_ORDER]  # fmt: skip
+        filters = [f"{a} reaches {b}" for a, b in self.reach]
+        if self.inputs_regulate:
+            filters.append("every input regulates a gene")
+        if self.genes_strongly_connected:
+            filters.append("the genes strongly connected")
+        return "; ".join(part for part in (", ".join(fixed), ", ".join(filters)) if part) or "every topology"
+
     # ---- enumeration ------------------------------------------------------------------
     def enumerate(self, max_candidates: int = MAX_SPACE_CANDIDATES) -> np.ndarray:
         """Sign matrices (n, n_sources, n_genes) of the space's topologies, in lexicographic order
@@ -172,6 +183,14 @@ class TopologySpace:
                 parameter="space",
             )
         return signs[keep]
+
+    def contains(self, signs: np.ndarray) -> np.ndarray:
+        """Which sign matrices (n, n_sources, n_genes) are topologies of the space: every link's
+        sign among its choices, and the filters passed; boolean (n,)."""
+        signs = np.asarray(signs, dtype=np.int64).reshape(-1, len(self.sources) * len(self.genes))
+        allowed = np.array([[c in choice for c in CHOICE_ORDER] for choice in self.choices])  # (links, -0+)
+        ok = allowed[np.arange(signs.shape[1]), signs + 1].all(axis=1)
+        return ok & self.keeps(signs.reshape(-1, len(self.sources), len(self.genes)))
 
     def keeps(self, signs: np.ndarray) -> np.ndarray:
         """Which sign matrices (n, n_sources, n_genes) pass the space's filters (the link choices

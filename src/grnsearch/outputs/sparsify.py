@@ -1,14 +1,17 @@
 """What ``grnsearch sparsify`` writes: ``seed-<k>/step-<n>/`` (full run directories with their
 network exports), ``seed-<k>/path.csv`` and ``seed-<k>/path.{png,svg}`` per seed, and ``paths.csv``
-(one row per seed: the last successful step). The directory appears whole at the end."""
+(one row per seed: the last successful step), ``summary.json`` (the task, seeds and read-out) and,
+for a task stated in a file, ``task.toml``. The directory appears whole at the end."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from grnsearch import tasks
 from grnsearch._files import output_directory, write_atomic
 from grnsearch.io.network import write_network_exports
 from grnsearch.outputs.runs import save_run
@@ -51,4 +54,21 @@ def write_sparsify_outputs(
             if figures:
                 plot_sparsify_path(path, seed_dir / "path")
         write_atomic(staging / "paths.csv", paths_table(paths).to_csv(index=False))
+        if paths:
+            _write_summary(paths, staging)
     return out_dir
+
+
+def _write_summary(paths: Sequence[SparsifyPath], staging: Path) -> None:
+    """``summary.json`` (what ``compare`` reads to know the task) and the task file's record."""
+    task = paths[0].task
+    summary = {
+        "task": task.name,
+        "seeds": [p.seed for p in paths],
+        "lam": paths[0].lam,
+        "successful_paths": sum(p.last_success is not None for p in paths),
+    }
+    write_atomic(staging / "summary.json", json.dumps(summary, indent=2))
+    record = tasks.record_text(task)
+    if record is not None:
+        write_atomic(staging / tasks.RECORD, record)

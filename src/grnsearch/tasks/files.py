@@ -104,11 +104,11 @@ def _nodes(top: Section) -> dict[str, Any]:
     return {"genes": genes, "inputs": inputs, "scored": scored, "initial": tuple(starts.get(g) for g in genes)}
 
 
-def _defaults(top: Section) -> tuple[TrainConfig, int | None]:
+def _defaults(top: Section, nodes: dict[str, Any]) -> tuple[TrainConfig, int | None]:
     sec = top.table("defaults")
     sparsify = sec.integer("sparsify_iterations", None, minimum=1)
-    names = [f.name for f in dataclasses.fields(TrainConfig) if f.name != "blocked"]
-    changes = {}
+    names = [f.name for f in dataclasses.fields(TrainConfig)]
+    changes: dict[str, Any] = {"blocked": _blocked(sec, nodes)}
     for name in list(sec.values):
         sec.known(name, name, [*names, "sparsify_iterations"], "training setting")
         changes[name] = sec.values.pop(name)
@@ -120,6 +120,28 @@ def _defaults(top: Section) -> tuple[TrainConfig, int | None]:
         name = getattr(err, "parameter", None) or "hidden"
         raise sec.error(name, getattr(err, "detail", str(err)), "correct the setting") from None
     return config, sparsify
+
+
+def _blocked(sec: Section, nodes: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """[defaults] blocked: links the task's networks never have (held at zero in every training,
+    never read out), e.g. an input that acts on one gene only."""
+    texts = sec.take("blocked", list, [])
+    sources, genes = nodes["inputs"] + nodes["genes"], nodes["genes"]
+    links: list[tuple[str, str]] = []
+    for k, text in enumerate(texts):
+        key = f"blocked[{k}]"
+        text = sec.check(key, text, str, 'a link "SRC->TGT"')
+        src, arrow, tgt = text.partition("->")
+        if not arrow or src.strip() not in sources or tgt.strip() not in genes:
+            fix = f"write SRC->TGT with SRC among {', '.join(sources)} and TGT among {', '.join(genes)}"
+            raise sec.error(key, f"{text!r} is not a link of the task", fix)
+        link = (src.strip(), tgt.strip())
+        if link in links:
+            raise sec.error(key, f"{text!r} is given twice", "name each blocked link once")
+        links.append(link)
+    if len(links) == len(sources) * len(genes):
+        raise sec.error("blocked", "blocks every link of the task", "leave at least one link to train")
+    return tuple(links)
 
 
 def _space(top: Section, steps: int, inputs: tuple[str, ...]) -> dict[str, Any]:
@@ -175,7 +197,7 @@ def _read_task(top: Section) -> DeclarativeTask:
     dt = top.number("dt", minimum=0.0, strict=True)
     steps = top.integer("steps", minimum=1, maximum=MAX_STEPS)
     loss = top.known("loss", top.take("loss", str, "sum"), ("sum", "mean"), "loss reduction")
-    defaults, sparsify = _defaults(top)
+    defaults, sparsify = _defaults(top, nodes)
     space = _space(top, steps, nodes["inputs"])
     spatial = len(space.get("positions", ()))
     training = Protocol(read_conditions(top, nodes, spatial or steps, bool(spatial), targets=True,

@@ -34,6 +34,7 @@ iterations = 2000
 extra_iterations = 0            # more, only for runs not yet successful
 noise = 0.0                     # std of noise on f while training
 solver = "euler"
+# blocked = ["I->g2"]           # links the networks never have (--block adds more)
 # sparsify_iterations = 3000    # iterations of each sparsification retraining
 
 # Training conditions, all used every iteration. Inputs not named are 0; a scored gene without

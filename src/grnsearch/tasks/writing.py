@@ -56,7 +56,8 @@ def task_text(task: DeclarativeTask, header: str = "", inline: bool = False) -> 
 
 def _defaults(config: TrainConfig, sparsify: int | None) -> dict[str, Any]:
     out = config.to_dict()
-    del out["blocked"]
+    if not out["blocked"]:
+        del out["blocked"]
     if config.init != "normal":
         del out["init_std"]  # Glorot-uniform has no standard deviation
     if sparsify is not None:

@@ -3,12 +3,14 @@
 Counts over distinct topologies: found by the RNN study only, by the Hill search only, by both,
 and RNN topologies one link away from a successful Hill topology (an added or removed link; a
 sign flip is two). Probability mass over the study's converged runs whose topology lies in the
-search space (the paper's connectivity filter; 193 of the authors' 195 runs): the share whose
-topology is a successful Hill topology (direct), and the share at most one link away.
+search space (the search task's space; for the oscillation the paper's connectivity filter, which
+193 of the authors' 195 runs pass): the share whose topology is a successful Hill topology
+(direct), and the share at most one link away.
 
 The RNN side is a study directory, read at the study's own cutoff or cut again at another from
-its ``strengths.csv``, or any strength table in that layout (one ``SRC->TGT`` column per link,
-optionally ``converged``), such as the authors' released strengths.
+its ``strengths.csv``; any strength table in that layout (one ``SRC->TGT`` column per link,
+optionally ``converged``), such as the authors' released strengths; or a sparsification directory,
+whose paths each give their sparsest successful network.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ import pandas as pd
 
 from grnsearch import tasks
 from grnsearch.errors import GrnsearchError
-from grnsearch.hillsearch.space import SearchResult
+from grnsearch.hillsearch.space import SearchResult, task_space
 from grnsearch.io.search_dir import read_search
-from grnsearch.io.tables import read_study_topologies, strength_table_topologies
+from grnsearch.io.tables import read_sparsify_topologies, read_study_topologies, strength_table_topologies
+from grnsearch.network.space import TopologySpace
 from grnsearch.network.topology import Topology
 from grnsearch.readout.statistics import compare_with_reference
 
@@ -34,6 +37,7 @@ class Comparison:
     """The comparison of one study with one search."""
 
     task: str
+    verdict: str  # "euler" or "exact": which of the search's counts decided success
     runs: int
     runs_outside_space: int
     rnn_topologies: int
@@ -74,24 +78,54 @@ def _topology_rows(counts: pd.Series, hill_sets: dict[str, int], hill: list[Topo
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
 
-def compare(rnn_keys: list[str], search: SearchResult, paper: dict[str, float] | None = None) -> Comparison:
+VERDICTS = {"euler": ("succeeds", "successful_sets"), "exact": ("succeeds_exactly", "exact_sets")}
+
+
+def successful_rows(search: SearchResult, verdict: str) -> pd.DataFrame:
+    """The search's rows of successful topologies by ``verdict`` (:data:`VERDICTS`)."""
+    if verdict not in VERDICTS:
+        raise GrnsearchError(f"must be euler or exact, got {verdict!r}", parameter="verdict")
+    succeeds, _ = VERDICTS[verdict]
+    if succeeds not in search.table.columns:
+        raise GrnsearchError(
+            "the search has no exact verdict (a search from an older grnsearch); compare by the euler verdict, "
+            "or rerun the search",
+            parameter="verdict",
+        )
+    return search.table[search.table[succeeds].astype(bool)].reset_index(drop=True)
+
+
+def compare(
+    rnn_keys: list[str],
+    search: SearchResult,
+    paper: dict[str, float] | None = None,
+    space: TopologySpace | None = None,
+    verdict: str = "euler",
+) -> Comparison:
     """Compare the topologies of converged RNN runs with a finished search; runs whose topology
-    lies outside the search space (the connectivity filter) are counted and left out. ``paper``:
-    the figures the paper reports for the task (default: the built-in task's)."""
+    lies outside the search space are counted and left out. ``space``: the search's topology space
+    (default: the paper's filter, every input regulating a gene and the genes strongly connected).
+    ``paper``: the figures the paper reports for the task (default: the built-in task's).
+    ``verdict``: which of the search's counts make a Hill topology successful, ``euler`` (the
+    paper's screen) or ``exact`` (the sets that also pass on the exact solution)."""
     sources, genes = search.sources, search.genes
+    winners = successful_rows(search, verdict)
+    if space is None:
+        space = TopologySpace.build(search.sources[: len(sources) - len(genes)], genes, inputs_regulate=True,
+                                    genes_strongly_connected=True)  # fmt: skip
     all_runs = [Topology.from_key(k, sources, genes) for k in rnn_keys]
-    rnn = [t for t in all_runs if t.is_connected()]
+    inside = space.contains(np.stack([t.signs for t in all_runs])) if all_runs else np.zeros(0, bool)
+    rnn = [t for t, keep in zip(all_runs, inside, strict=True) if keep]
     if all_runs and not rnn:
         raise GrnsearchError(
-            f"none of the {len(all_runs)} converged runs has a topology in the search space (every input "
-            "regulating a gene, the genes strongly connected), so there is nothing to compare; if the "
-            "`cutoff` removed their links, lower it"
+            f"none of the {len(all_runs)} converged runs has a topology in the search space ({space.describe()}), "
+            "so there is nothing to compare; if the `cutoff` removed their links, lower it"
         )
     rnn_keys = [t.key() for t in rnn]
-    hill = search.topologies()
+    hill = [Topology.from_key(key, sources, genes) for key in winners["topology"]]
     summary = compare_with_reference(rnn, hill)
     counts = pd.Series(rnn_keys).value_counts()
-    hill_sets = dict(zip(search.successes["topology"], search.successes["successful_sets"], strict=True))
+    hill_sets = dict(zip(winners["topology"], winners[VERDICTS[verdict][1]], strict=True))
 
     table = _topology_rows(counts, hill_sets, hill, sources, genes)
     both = int((table["in_rnn"] & table["in_hill"]).sum())
@@ -99,6 +133,7 @@ def compare(rnn_keys: list[str], search: SearchResult, paper: dict[str, float] |
     covered = sum(v for k, v in hill_sets.items() if k in counts)
     return Comparison(
         task=search.settings.task,
+        verdict=verdict,
         runs=len(rnn_keys),
         runs_outside_space=len(all_runs) - len(rnn),
         rnn_topologies=int(table["in_rnn"].sum()),
@@ -115,9 +150,13 @@ def compare(rnn_keys: list[str], search: SearchResult, paper: dict[str, float] |
     )
 
 
-def compare_directories(study: str | Path, search_dir: str | Path, cutoff: float | None = None) -> Comparison:
-    """:func:`compare` on a study directory (or a strength table, which needs ``cutoff``) and a
-    search directory of the same task."""
+def compare_directories(
+    study: str | Path, search_dir: str | Path, cutoff: float | None = None, verdict: str = "euler"
+) -> Comparison:
+    """:func:`compare` on a study directory (or a strength table, which needs ``cutoff``, or a
+    sparsification directory) and a search directory of the same task."""
+    if verdict not in VERDICTS:
+        raise GrnsearchError(f"must be euler or exact, got {verdict!r}", parameter="verdict")
     study_dir = Path(study)
     search = read_search(search_dir)
     searched = tasks.recorded(search_dir, search.settings.task)
@@ -130,6 +169,14 @@ def compare_directories(study: str | Path, search_dir: str | Path, cutoff: float
             )
         task = search.settings.task
         keys = strength_table_topologies(study_dir, searched, cutoff)
+    elif (study_dir / "paths.csv").exists() and not (study_dir / "study.csv").exists():
+        if cutoff is not None:
+            raise GrnsearchError(
+                f"{study_dir} is a sparsification, whose networks were read out at each step's own cutoff; "
+                "drop `cutoff`",
+                parameter="cutoff",
+            )
+        task, keys = read_sparsify_topologies(study_dir)
     else:
         task, keys = read_study_topologies(study_dir, cutoff)
     if search.settings.task != task:
@@ -138,5 +185,5 @@ def compare_directories(study: str | Path, search_dir: str | Path, cutoff: float
             f"{search.settings.task!r}; compare a study and a search of the same task"
         )
     if not keys:
-        raise GrnsearchError(f"{study_dir}: no converged runs to compare")
-    return compare(keys, search, dict(searched.paper_figures))
+        raise GrnsearchError(f"{study_dir}: no converged runs (or successful paths) to compare")
+    return compare(keys, search, dict(searched.paper_figures), task_space(searched), verdict)

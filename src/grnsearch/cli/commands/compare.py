@@ -23,7 +23,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "study_dir",
         metavar="STUDY_DIR",
-        help="output of 'grnsearch study', or a CSV of link strengths (one SRC->TGT column per link)",
+        help="output of 'grnsearch study' or of 'grnsearch sparsify' (each path's sparsest successful network), "
+        "or a CSV of link strengths (one SRC->TGT column per link)",
     )
     p.add_argument("search_dir", metavar="SEARCH_DIR", help="output of 'grnsearch search' on the same task")
     p.add_argument(
@@ -32,6 +33,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="cut the study's strengths.csv again at this |strength| (default: the study's own "
         "cutoff; required for a CSV; the authors used 5e-4)",
+    )
+    p.add_argument(
+        "--verdict",
+        choices=("euler", "exact"),
+        default="euler",
+        help="which of the search's counts make a Hill topology successful: euler (the paper's screen, "
+        "default) or exact (its sets that also pass on the exact solution)",
     )
     p.add_argument(
         "--out",
@@ -47,13 +55,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else default_compare_dir(args.study_dir, args.search_dir)
     prepare_output_dir(out, "compare", args.overwrite, "compare")
-    result = compare_directories(args.study_dir, args.search_dir, args.cutoff)
+    result = compare_directories(args.study_dir, args.search_dir, args.cutoff, args.verdict)
     write_comparison(result, out, figures=not args.no_figures, overwrite=args.overwrite)
     if not args.quiet:
         outside = f" ({result.runs_outside_space} more outside the search space)" if result.runs_outside_space else ""
         print(
             f"{result.runs} converged runs{outside}, {result.rnn_topologies} distinct RNN topologies; "
-            f"{result.hill_topologies} successful Hill topologies"
+            f"{result.hill_topologies} successful Hill topologies ({result.verdict} verdict)"
         )
         print(
             f"both {result.both}, RNN only {result.rnn_only} ({result.one_link_away} of them one link "
