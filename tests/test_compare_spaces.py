@@ -116,3 +116,23 @@ def test_bad_blocked_links_in_a_task_file_are_named(value, message):
     text = tasks.task_text(tasks.get("adaptation")).replace('solver = "euler"', f'solver = "euler"\nblocked = {value}')
     with pytest.raises(GrnsearchError, match=message.replace("[", r"\[").replace("]", r"\]")):
         tasks.parse(text, "mine.toml", None)
+
+
+def test_switching_a_gene_flips_its_links_but_not_its_loops():
+    found = Topology.from_key("I->A:- A->A:- A->B:- A->C:- B->C:- C->A:+", SOURCES, GENES)
+    assert found.switched(["A"]).key() == "I->A:+ A->A:- A->B:+ A->C:+ B->C:- C->A:-"
+    assert found.switched(["A"]).switched(["A"]) == found
+    both = found.switched(["A", "B"])
+    assert both.key() == "I->A:+ A->A:- A->B:- A->C:+ B->C:+ C->A:-"  # A->B joins two switched genes
+
+
+def test_compare_can_read_a_repressed_intermediate_as_its_complement(atlas_search, tmp_path, capsys):
+    mirrored = "I->A:- A->B:- A->C:- B->C:-"  # the incoherent loop through a repressed A
+    paths = _fake_sparsify(tmp_path / "sp", [mirrored, IFFL])
+    assert main(["compare", str(paths), str(atlas_search), "--out", str(tmp_path / "plain"), "--no-figures"]) == 0
+    assert json.loads((tmp_path / "plain" / "compare.json").read_text())["runs_outside_space"] == 1
+    argv = ["compare", str(paths), str(atlas_search), "--switching", "--out", str(tmp_path / "sw"), "--no-figures"]
+    assert main(argv) == 0
+    record = json.loads((tmp_path / "sw" / "compare.json").read_text())
+    assert (record["runs"], record["runs_outside_space"], record["switched"]) == (2, 0, {mirrored: IFFL})
+    assert f"{mirrored}  ->  {IFFL}" in capsys.readouterr().out

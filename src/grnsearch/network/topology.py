@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,6 +141,17 @@ class Topology:
         return int(np.abs(self.signs.astype(int) - other.signs.astype(int)).sum())
 
     # ---- connectivity -------------------------------------------------------------------
+    def switched(self, genes: Sequence[str]) -> Topology:
+        """The topology with ``genes`` read as their complements (switching equivalence of signed
+        graphs): every link into or out of exactly one of them changes sign, a link between two of
+        them (or a self-loop) keeps it. Every loop's sign, and whether two paths between unswitched
+        nodes agree, are unchanged."""
+        flip = np.ones(len(self.sources), dtype=np.int8)
+        for gene in genes:
+            flip[self.sources.index(gene)] = -1
+        target_flip = flip[len(self.inputs) :]
+        return Topology((flip[:, None] * self.signs * target_flip[None, :]).astype(np.int8), self.sources, self.genes)
+
     def is_connected(self) -> bool:
         """The search-space filter of the paper's enumeration (see :func:`signs_connected`)."""
         return signs_connected(self.signs, len(self.inputs))

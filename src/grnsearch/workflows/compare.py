@@ -15,6 +15,8 @@ whose paths each give their sparsest successful network.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,7 @@ class Comparison:
     verdict: str  # "euler" or "exact": which of the search's counts decided success
     runs: int
     runs_outside_space: int
+    switched: dict[str, str]  # a run's topology -> its switching-equivalent form inside the space
     rnn_topologies: int
     hill_topologies: int
     both: int
@@ -95,27 +98,43 @@ def successful_rows(search: SearchResult, verdict: str) -> pd.DataFrame:
     return search.table[search.table[succeeds].astype(bool)].reset_index(drop=True)
 
 
+def _into_space(topology: Topology, space: TopologySpace, switchable: Sequence[str]) -> Topology | None:
+    """``topology`` if the space holds it, else its switching-equivalent form with the fewest
+    ``switchable`` genes complemented that the space holds, else None."""
+    for size in range(len(switchable) + 1):
+        for genes in itertools.combinations(switchable, size):
+            candidate = topology.switched(genes)
+            if space.contains(candidate.signs[None])[0]:
+                return candidate
+    return None
+
+
 def compare(
     rnn_keys: list[str],
     search: SearchResult,
     paper: dict[str, float] | None = None,
     space: TopologySpace | None = None,
     verdict: str = "euler",
+    switchable: Sequence[str] = (),
 ) -> Comparison:
     """Compare the topologies of converged RNN runs with a finished search; runs whose topology
     lies outside the search space are counted and left out. ``space``: the search's topology space
     (default: the paper's filter, every input regulating a gene and the genes strongly connected).
     ``paper``: the figures the paper reports for the task (default: the built-in task's).
     ``verdict``: which of the search's counts make a Hill topology successful, ``euler`` (the
-    paper's screen) or ``exact`` (the sets that also pass on the exact solution)."""
+    paper's screen) or ``exact`` (the sets that also pass on the exact solution). ``switchable``:
+    genes that may be read as their complements (:meth:`Topology.switched`) to bring a run's
+    topology that lies outside the space into it, e.g. a repressed intermediate gene where the space
+    fixes an activation; the readout genes never are."""
     sources, genes = search.sources, search.genes
     winners = successful_rows(search, verdict)
     if space is None:
         space = TopologySpace.build(search.sources[: len(sources) - len(genes)], genes, inputs_regulate=True,
                                     genes_strongly_connected=True)  # fmt: skip
-    all_runs = [Topology.from_key(k, sources, genes) for k in rnn_keys]
-    inside = space.contains(np.stack([t.signs for t in all_runs])) if all_runs else np.zeros(0, bool)
-    rnn = [t for t, keep in zip(all_runs, inside, strict=True) if keep]
+    found = [Topology.from_key(k, sources, genes) for k in rnn_keys]
+    all_runs = [_into_space(t, space, switchable) for t in found]
+    switched = {t.key(): s.key() for t, s in zip(found, all_runs, strict=True) if s is not None and s != t}
+    rnn = [t for t in all_runs if t is not None]
     if all_runs and not rnn:
         raise GrnsearchError(
             f"none of the {len(all_runs)} converged runs has a topology in the search space ({space.describe()}), "
@@ -136,6 +155,7 @@ def compare(
         verdict=verdict,
         runs=len(rnn_keys),
         runs_outside_space=len(all_runs) - len(rnn),
+        switched=switched,
         rnn_topologies=int(table["in_rnn"].sum()),
         hill_topologies=len(hill_sets),
         both=both,
@@ -151,10 +171,15 @@ def compare(
 
 
 def compare_directories(
-    study: str | Path, search_dir: str | Path, cutoff: float | None = None, verdict: str = "euler"
+    study: str | Path,
+    search_dir: str | Path,
+    cutoff: float | None = None,
+    verdict: str = "euler",
+    switching: bool = False,
 ) -> Comparison:
     """:func:`compare` on a study directory (or a strength table, which needs ``cutoff``, or a
-    sparsification directory) and a search directory of the same task."""
+    sparsification directory) and a search directory of the same task; with ``switching``, the
+    task's unscored genes are ``switchable``."""
     if verdict not in VERDICTS:
         raise GrnsearchError(f"must be euler or exact, got {verdict!r}", parameter="verdict")
     study_dir = Path(study)
@@ -186,4 +211,5 @@ def compare_directories(
         )
     if not keys:
         raise GrnsearchError(f"{study_dir}: no converged runs (or successful paths) to compare")
-    return compare(keys, search, dict(searched.paper_figures), task_space(searched), verdict)
+    switchable = [g for g in searched.genes if g not in searched.scored] if switching else []
+    return compare(keys, search, dict(searched.paper_figures), task_space(searched), verdict, switchable)

@@ -42,6 +42,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "default) or exact (its sets that also pass on the exact solution)",
     )
     p.add_argument(
+        "--switching",
+        action="store_true",
+        help="compare a network outside the search's space as its switching-equivalent form inside it: "
+        "unscored genes read as their complements (every link into or out of one flips sign; loops and "
+        "the coherence of paths keep theirs), e.g. a repressed intermediate where the space fixes an activation",
+    )
+    p.add_argument(
         "--out",
         type=Path,
         default=None,
@@ -55,7 +62,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else default_compare_dir(args.study_dir, args.search_dir)
     prepare_output_dir(out, "compare", args.overwrite, "compare")
-    result = compare_directories(args.study_dir, args.search_dir, args.cutoff, args.verdict)
+    result = compare_directories(args.study_dir, args.search_dir, args.cutoff, args.verdict, args.switching)
     write_comparison(result, out, figures=not args.no_figures, overwrite=args.overwrite)
     if not args.quiet:
         outside = f" ({result.runs_outside_space} more outside the search space)" if result.runs_outside_space else ""
@@ -63,6 +70,10 @@ def run(args: argparse.Namespace) -> int:
             f"{result.runs} converged runs{outside}, {result.rnn_topologies} distinct RNN topologies; "
             f"{result.hill_topologies} successful Hill topologies ({result.verdict} verdict)"
         )
+        if result.switched:
+            print(f"{len(result.switched)} RNN topologies compared as their switching-equivalent form in the space:")
+            for found, switched in result.switched.items():
+                print(f"  {found}  ->  {switched}")
         print(
             f"both {result.both}, RNN only {result.rnn_only} ({result.one_link_away} of them one link "
             f"from a Hill topology), Hill only {result.hill_only}"
