@@ -12,8 +12,11 @@ Run:  python bench/bench_atlas.py [--samples 10000] [--seed 0] [--out DIR] [--fr
    (e.g. C->B->C) and the incoherent pairs of paths from A to C (e.g. A->C against A->B->C).
 4. Whether Ma et al.'s core motifs are adaptive and minimal: NFBLB (A->C, C->B, B-|C) and IFFLP
    (A->C, A->B, B-|C), and which minimal topologies lie in their families.
-5. The figure bench/figures/atlas.png: every topology by link count and passing sets, adaptive
-   ones marked, minimal ones ringed, the two motifs labelled.
+5. With ``--rnn DIR`` (``grnsearch sparsify adaptation-atlas --protect-inputs --out DIR``): the
+   RNN's sparsified networks, read into the space as ``compare --switching`` does, their families
+   and their sets in the search.
+6. The figure bench/figures/atlas.png: every topology by link count and passing sets, adaptive
+   ones marked, minimal ones ringed, the two motifs labelled, the RNN's networks starred.
 Prints Markdown for RESULTS.md.
 """
 
@@ -148,7 +151,44 @@ def report(table: pd.DataFrame, column: str, label: str) -> set[frozenset]:
     return one_link
 
 
-def figure(table: pd.DataFrame, one_link: set[frozenset]) -> None:
+def rnn_networks(sparsify_dir: Path, table: pd.DataFrame, one_link: set[frozenset]) -> list[str]:
+    """The RNN's sparsified networks (each path's sparsest successful one), read into the atlas's
+    space as ``compare --switching`` does (A and B may be read as their complements; C is the
+    output), with their family and what the search says of them; returns their keys in the space."""
+    # deferred imports: only this section reads topologies through the package
+    from grnsearch import tasks
+    from grnsearch.hillsearch.space import task_space
+    from grnsearch.network.topology import Topology
+    from grnsearch.workflows.compare import in_space_form
+
+    task = tasks.get("adaptation-atlas")
+    space = task_space(task)
+    paths = pd.read_csv(sparsify_dir / "paths.csv", keep_default_na=False)
+    rows = table.set_index("topology")
+    print(f"\n### The RNN's sparsified networks ({sparsify_dir})\n")
+    print("| seed | sparsest successful network | in the space as | links | family | Euler sets | exact sets |"
+          " adaptive (exact) | minimal |\n|---|---|---|---|---|---|---|---|---|")  # fmt: skip
+    keys = []
+    for seed, key in zip(paths["seed"], paths["topology"], strict=True):
+        if not str(key).strip():
+            print(f"| {seed} | no successful step | | | | | | | |")
+            continue
+        found = Topology.from_key(key, task.sources, task.genes)
+        inside = in_space_form(found, space, ("A", "B"))
+        if inside is None:
+            print(f"| {seed} | `{key}` | outside | {found.n_links - 1} | {family(links_of(key))} | | | | |")
+            continue
+        k = inside.key()
+        keys.append(k)
+        row = rows.loc[k]
+        links = links_of(k)
+        print(f"| {seed} | `{key}` | `{k}` | {len(links)} | {family(links)} | {row['successful_sets']} | "
+              f"{row['exact_sets']} | {'yes' if row['succeeds_exactly'] else 'no'} | "
+              f"{'yes' if links in one_link else 'no'} |")  # fmt: skip
+    return keys
+
+
+def figure(table: pd.DataFrame, one_link: set[frozenset], rnn: list[str]) -> None:
     rng = np.random.default_rng(0)
     x = table["n_links"].to_numpy() - 1 + rng.uniform(-0.3, 0.3, len(table))
     y = table["successful_sets"].to_numpy() + rng.uniform(0, 0.8, len(table))
@@ -158,6 +198,11 @@ def figure(table: pd.DataFrame, one_link: set[frozenset]) -> None:
     ax.scatter(x[~adaptive], y[~adaptive], s=2, c="0.75", label="not adaptive", rasterized=True)
     ax.scatter(x[adaptive], y[adaptive], s=10, c="tab:red", label="adaptive (>= 2 sets, exact solution)")
     ax.scatter(x[is_min], y[is_min], s=60, facecolors="none", edgecolors="k", label="minimal adaptive")
+    if rnn:
+        found = table["topology"].isin(rnn).to_numpy()
+        seeds = len(rnn)
+        ax.scatter(x[found], y[found], s=160, marker="*", c="tab:blue", edgecolors="k", linewidths=0.5, zorder=3,
+                   label=f"RNN's sparsified networks ({seeds} paths, {int(found.sum())} topologies)")  # fmt: skip
     for name, key in (("NFBLB", NFBLB), ("IFFLP", IFFLP)):
         row = table.index[table["topology"] == key][0]
         ax.annotate(name, (x[row], y[row]), xytext=(8, 8), textcoords="offset points", fontsize=9)
@@ -171,7 +216,7 @@ def figure(table: pd.DataFrame, one_link: set[frozenset]) -> None:
     fig.savefig(FIGURE.with_suffix(".svg"), bbox_inches="tight")
 
 
-def deep(samples: int, seed: int) -> None:
+def deep(samples: int, seed: int, rnn: list[str]) -> None:
     """The motifs and their buffered variants with many more sets: Euler and exact passing sets."""
     # deferred imports: only this section runs the screen in this process
     import jax
@@ -188,6 +233,7 @@ def deep(samples: int, seed: int) -> None:
         "IFFLP": IFFLP,
         "IFFLP, B activates itself": IFFLP + " B->B:+",
     }
+    variants |= {f"RNN's network {k + 1}": key for k, key in enumerate(dict.fromkeys(rnn)) if key not in (NFBLB, IFFLP)}
     print(f"\n| motif | topology | Euler sets of {samples:,} | exact sets |\n|---|---|---|---|")
     for name, key in variants.items():
         signs = Topology.from_key(key, task.sources, task.genes).signs
@@ -209,6 +255,7 @@ def main() -> None:
     parser.add_argument("--from", dest="source", type=Path, default=None, help="read a finished search")
     parser.add_argument("--compare", type=Path, default=None, help="a finished search of another seed")
     parser.add_argument("--deep", type=int, default=0, help="sets for the motifs' closer look (0: skip)")
+    parser.add_argument("--rnn", type=Path, default=None, help="a finished 'grnsearch sparsify adaptation-atlas'")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start\n")
     with tempfile.TemporaryDirectory() as tmp:
@@ -223,7 +270,8 @@ def main() -> None:
     print(f"topologies searched: {len(table)}")
     report(table, "succeeds", "Euler screen (>= 2 sets)")
     one_link = report(table, "succeeds_exactly", "Exact solution (>= 2 sets passing both)")
-    figure(table, one_link)
+    rnn = rnn_networks(args.rnn, table, one_link) if args.rnn is not None else []
+    figure(table, one_link, rnn)
     if args.compare is not None:
         other = pd.read_csv(args.compare / "search.csv")
         print(
@@ -232,7 +280,7 @@ def main() -> None:
             f"{jaccard(table, other, 'succeeds'):.2f} (Euler), {jaccard(table, other, 'succeeds_exactly'):.2f} (exact)"
         )
     if args.deep:
-        deep(args.deep, args.seed + 1000)
+        deep(args.deep, args.seed + 1000, rnn)
     print(f"\nfigure: {FIGURE.relative_to(Path(__file__).resolve().parents[1])}")
 
 

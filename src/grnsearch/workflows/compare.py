@@ -98,7 +98,7 @@ def successful_rows(search: SearchResult, verdict: str) -> pd.DataFrame:
     return search.table[search.table[succeeds].astype(bool)].reset_index(drop=True)
 
 
-def _into_space(topology: Topology, space: TopologySpace, switchable: Sequence[str]) -> Topology | None:
+def in_space_form(topology: Topology, space: TopologySpace, switchable: Sequence[str]) -> Topology | None:
     """``topology`` if the space holds it, else its switching-equivalent form with the fewest
     ``switchable`` genes complemented that the space holds, else None."""
     for size in range(len(switchable) + 1):
@@ -132,7 +132,7 @@ def compare(
         space = TopologySpace.build(search.sources[: len(sources) - len(genes)], genes, inputs_regulate=True,
                                     genes_strongly_connected=True)  # fmt: skip
     found = [Topology.from_key(k, sources, genes) for k in rnn_keys]
-    all_runs = [_into_space(t, space, switchable) for t in found]
+    all_runs = [in_space_form(t, space, switchable) for t in found]
     switched = {t.key(): s.key() for t, s in zip(found, all_runs, strict=True) if s is not None and s != t}
     rnn = [t for t in all_runs if t is not None]
     if all_runs and not rnn:
