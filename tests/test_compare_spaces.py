@@ -131,6 +131,9 @@ def test_compare_can_read_a_repressed_intermediate_as_its_complement(atlas_searc
     paths = _fake_sparsify(tmp_path / "sp", [mirrored, IFFL])
     assert main(["compare", str(paths), str(atlas_search), "--out", str(tmp_path / "plain"), "--no-figures"]) == 0
     assert json.loads((tmp_path / "plain" / "compare.json").read_text())["runs_outside_space"] == 1
+    alone = _fake_sparsify(tmp_path / "alone", [mirrored])
+    assert main(["compare", str(alone), str(atlas_search), "--out", str(tmp_path / "c")]) == 2
+    assert "compare with --switching" in capsys.readouterr().err
     argv = ["compare", str(paths), str(atlas_search), "--switching", "--out", str(tmp_path / "sw"), "--no-figures"]
     assert main(argv) == 0
     record = json.loads((tmp_path / "sw" / "compare.json").read_text())

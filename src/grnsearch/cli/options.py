@@ -48,6 +48,8 @@ FLAGS: dict[str, str] = {
     "lam": "--lam",
     "mode": "--mode",
     "cutoff": "--cutoff",
+    "switching": "--switching",
+    "verdict": "--verdict",
     "tries": "--tries",
     "restarts": "--restarts",
     "protect_inputs": "--protect-inputs",

@@ -138,7 +138,8 @@ def compare(
     if all_runs and not rnn:
         raise GrnsearchError(
             f"none of the {len(all_runs)} converged runs has a topology in the search space ({space.describe()}), "
-            "so there is nothing to compare; if the `cutoff` removed their links, lower it"
+            "so there is nothing to compare; if the `cutoff` removed their links, lower it; if they differ from "
+            "the space only in a sign it fixes, compare with `switching`"
         )
     rnn_keys = [t.key() for t in rnn]
     hill = [Topology.from_key(key, sources, genes) for key in winners["topology"]]
