@@ -233,7 +233,8 @@ def deep(samples: int, seed: int, rnn: list[str]) -> None:
         "IFFLP": IFFLP,
         "IFFLP, B activates itself": IFFLP + " B->B:+",
     }
-    variants |= {f"RNN's network {k + 1}": key for k, key in enumerate(dict.fromkeys(rnn)) if key not in (NFBLB, IFFLP)}
+    others = [key for key in dict.fromkeys(rnn) if key not in variants.values()]
+    variants |= {f"RNN's network {k + 1}": key for k, key in enumerate(others)}
     print(f"\n| motif | topology | Euler sets of {samples:,} | exact sets |\n|---|---|---|---|")
     for name, key in variants.items():
         signs = Topology.from_key(key, task.sources, task.genes).signs
