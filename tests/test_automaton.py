@@ -69,9 +69,9 @@ def test_variation_filter():
 
 
 def test_a_random_rule_passes_the_variation_filter():
-    rule = random_rule(3)
+    rule = random_rule(7)  # a seed whose first attempt passes: every attempt compiles anew (seconds)
     present = rule.signs != 0
     assert 0.5 < present.mean() < 0.9  # absent with probability 0.3
     assert abs((rule.signs == 1).sum() - (rule.signs == -1).sum()) < 0.3 * present.sum()
     assert rule.K.shape == (20, 10) and np.all((rule.K >= 0) & (rule.K < 1))
-    assert random_rule(3).signs.tolist() == rule.signs.tolist()  # the seed decides the rule
+    assert random_rule(7).signs.tolist() == rule.signs.tolist()  # the seed decides the rule

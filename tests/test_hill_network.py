@@ -17,7 +17,7 @@ from grnsearch.config import TrainConfig
 from grnsearch.dynamics.hill_network import HillNetwork
 from grnsearch.dynamics.neural import GeneNetworkModel
 from grnsearch.errors import GrnsearchError
-from grnsearch.infer.automaton import automaton_data, automaton_series, random_rule
+from grnsearch.infer.automaton import automaton_data, automaton_series, random_rule, shipped_rule
 from grnsearch.infer.readout import consensus_strengths, observed_strengths
 from grnsearch.infer.task import observed_task
 from grnsearch.io.timeseries import read_time_series
@@ -54,7 +54,7 @@ def test_synthesis_is_the_hill_formula_and_a_cut_link_drops_both_terms():
 
 
 def test_the_config_chooses_the_model_class_in_one_place():
-    data = automaton_series(automaton_data(random_rule(3), seed=3, trajectories=2, steps=40))
+    data = automaton_series(automaton_data(shipped_rule(24), seed=3, trajectories=2, steps=40))
     task = observed_task(data, coupling="ring-mean")
     key = jax.random.PRNGKey(0)
     assert isinstance(task.init_model(task.defaults, key), GeneNetworkModel)
@@ -69,8 +69,8 @@ def test_the_config_chooses_the_model_class_in_one_place():
 def test_readout_of_a_known_hill_rule_written_in_the_model_gives_its_signs():
     """A random automaton rule as a HillNetwork (a = 1 on activations, r near 1 on repressions,
     every other term near 0): the knockout read-out along its own data calls every link's sign."""
-    rule = random_rule(11)
-    data = automaton_series(automaton_data(rule, seed=11, trajectories=4))
+    rule = random_rule(7)  # a seed whose first attempt passes the filter (each attempt compiles anew)
+    data = automaton_series(automaton_data(rule, seed=7, trajectories=4))
     scale = np.concatenate([data.scale, data.scale])[:, None]  # the data are scaled per gene
     tiny = 1e-6
     a = np.where(rule.signs == 1, 1.0, tiny) / data.scale[None, :]
