@@ -203,10 +203,10 @@ def sparsify_path(
     the path ends when none of them can be learned. Every training, failed ones included, is a
     step of the path. Each step trains ``settings.restarts`` models at once and keeps one (see
     ``_train_step``). ``readout`` (lam and cutoff) defines how each step's topology is read out
-    (link mutation, trajectory mode).
+    (link mutation, trajectory mode; default: the task's knockdown).
     """
     settings = settings or SparsifySettings()
-    readout = readout or ReadoutSettings()
+    readout = readout or ReadoutSettings(lam=task.knockdown)
     plan = _PathPlan(task, seed, config, settings, readout)
     path = SparsifyPath(task, seed, readout.lam)
     blocked = list(config.blocked)

@@ -29,11 +29,12 @@ def sparsify(
 
     ``config`` defaults to the task's, with the task's ``sparsify_iterations``; ``overrides``
     replace single training settings (``iterations``, ``blocked`` ...). ``settings`` say how
-    paths prune, ``readout`` how each step's topology is read (its mode is always trajectory),
+    paths prune, ``readout`` how each step's topology is read (its mode is always trajectory;
+    default: the task's knockdown and the automatic cutoff),
     ``distribution`` where the paths run. Every setting is checked before any training.
     """
     settings = settings or SparsifySettings()
-    readout = readout or ReadoutSettings()
+    readout = readout or ReadoutSettings(lam=task.knockdown)
     distribution = distribution or Distribution()
     seed_list = resolve_seeds(seeds, seed)
     # restart r of a seed trains with seed + r * RESTART_STRIDE, which must fit a key as well

@@ -41,8 +41,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--lam",
         type=options.lam,
-        default=0.9,
-        help="knockdown factor of each step's topology read-out (default 0.9; the paper's Fig. 4 used 0.5)",
+        default=None,
+        help="knockdown factor of each step's topology read-out (default: the task's, 0.9; 0 for gap-genes; "
+        "the paper's Fig. 4 used 0.5)",
     )
     options.add_distribution_options(p, "seeds")
     options.add_output_options(p, "runs/TASK-sparsify-<time>")
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         blocked=blocked, **options.model_options(args)
     )
     settings = SparsifySettings(protect_inputs=args.protect_inputs, tries=args.tries, restarts=args.restarts)
-    readout = ReadoutSettings(lam=args.lam)
+    readout = ReadoutSettings(lam=task.knockdown if args.lam is None else args.lam)
     distribution = options.distribution(args)
     options.check_seeds(args, args.restarts)
     out = prepare_output_dir(args.out, f"{task.name}-sparsify", args.overwrite, "sparsify")
