@@ -30,6 +30,23 @@ def test_an_unexpected_exception_is_one_line_and_a_crash_log(tmp_path, monkeypat
     assert not (tmp_path / "out").exists()
 
 
+class _ClosedPipe:
+    """A standard output whose reader has gone, as after ``| head``."""
+
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_output_pipe_stops_quietly_without_a_crash_log(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GRNSEARCH_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    assert cli.main(["task", "show", "adaptation"]) == 141
+    assert capsys.readouterr().err == "" and not (tmp_path / "logs").exists()
+
+
 def test_the_entry_point_imports_no_jax():
     code = "import sys, grnsearch, grnsearch.cli; print(sorted(m for m in ('jax', 'numpy') if m in sys.modules))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ)

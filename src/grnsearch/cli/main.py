@@ -4,7 +4,8 @@ Exit codes: 0 success (and for hill-check, the Hill model performs the task), 1 
 model does not perform it, 2 an error the user can fix (one line ``grnsearch: error: ...``
 naming the command-line flag at fault), 70 an unexpected internal error (one line with the path
 of a log file holding the traceback, see :func:`crash_log_dir`), 130 interrupted by Ctrl-C
-(SIGINT) and 143 terminated by SIGTERM, each with one line. An interrupt is handled at any
+(SIGINT) and 143 terminated by SIGTERM, each with one line; 141 when the reader of standard
+output went away (a pipe into ``head``), quietly. An interrupt is handled at any
 moment, including while the library and jax are imported: this module imports only the
 standard library until the command runs.
 """
@@ -30,6 +31,7 @@ EXIT_USAGE = 2
 EXIT_CRASH = 70  # EX_SOFTWARE of sysexits.h
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
 EXIT_TERMINATED = 143  # 128 + SIGTERM
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a command killed by a closed pipe returns
 NOTHING_KEPT = "output directories appear only once complete; run the same command again"
 
 
@@ -152,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             try:
                 code = _run(argv, context)
+            except BrokenPipeError:
+                code = _output_closed()
             except Exception as err:  # anything else is a bug: one line here, the traceback in a log
                 code = _crashed(argv, err)
         except KeyboardInterrupt:
@@ -167,6 +171,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     finally:
         restore()
+
+
+def _output_closed() -> int:
+    """The reader of standard output went away (``grnsearch task show adaptation | head``): stop
+    quietly, as a command ended by SIGPIPE would; standard output now goes nowhere, so the
+    interpreter's final flush has nothing to complain about."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # an in-process stdout without a file descriptor
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 def _crashed(argv: Sequence[str], err: Exception) -> int:
