@@ -16,6 +16,7 @@ from grnsearch.cli.main import main
 from grnsearch.errors import GrnsearchError
 from grnsearch.network.space import TopologySpace
 from grnsearch.network.topology import Topology
+from grnsearch.workflows.compare import in_space_form
 from grnsearch.workflows.search import run_search
 
 ATLAS_SPACE = TopologySpace.build(["I"], ["A", "B", "C"], {"I->A": "+", "I->B": "0", "I->C": "0"}, reach=[("I", "C")])
@@ -139,3 +140,13 @@ def test_compare_can_read_a_repressed_intermediate_as_its_complement(atlas_searc
     record = json.loads((tmp_path / "sw" / "compare.json").read_text())
     assert (record["runs"], record["runs_outside_space"], record["switched"]) == (2, 0, {mirrored: IFFL})
     assert f"{mirrored}  ->  {IFFL}" in capsys.readouterr().out
+
+
+def test_up_to_switching_a_network_is_compared_as_its_successful_form_if_it_has_one():
+    via_repressed_b = Topology.from_key("I->A:+ A->B:- A->C:+ B->C:+", SOURCES, GENES)  # in the space
+    assert in_space_form(via_repressed_b, ATLAS_SPACE, ("A", "B")) == via_repressed_b
+    assert in_space_form(via_repressed_b, ATLAS_SPACE, ("A", "B"), {IFFL}).key() == IFFL
+    assert in_space_form(via_repressed_b, ATLAS_SPACE, ()) == via_repressed_b
+    outside = Topology.from_key("I->A:- A->C:-", SOURCES, GENES)
+    assert in_space_form(outside, ATLAS_SPACE, ()) is None
+    assert in_space_form(outside, ATLAS_SPACE, ("A", "B")).key() == "I->A:+ A->C:+"

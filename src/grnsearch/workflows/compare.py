@@ -16,7 +16,7 @@ whose paths each give their sparsest successful network.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,15 +98,18 @@ def successful_rows(search: SearchResult, verdict: str) -> pd.DataFrame:
     return search.table[search.table[succeeds].astype(bool)].reset_index(drop=True)
 
 
-def in_space_form(topology: Topology, space: TopologySpace, switchable: Sequence[str]) -> Topology | None:
-    """``topology`` if the space holds it, else its switching-equivalent form with the fewest
-    ``switchable`` genes complemented that the space holds, else None."""
-    for size in range(len(switchable) + 1):
-        for genes in itertools.combinations(switchable, size):
-            candidate = topology.switched(genes)
-            if space.contains(candidate.signs[None])[0]:
-                return candidate
-    return None
+def in_space_form(
+    topology: Topology, space: TopologySpace, switchable: Sequence[str], successes: Collection[str] = ()
+) -> Topology | None:
+    """The form of ``topology`` to compare: among it and its switching-equivalent forms (any of the
+    ``switchable`` genes read as complements) that the space holds, in order of fewest genes
+    switched, the first that is one of the ``successes`` (keys), else the first; None when the
+    space holds none."""
+    forms = [topology.switched(genes) for size in range(len(switchable) + 1)
+             for genes in itertools.combinations(switchable, size)]  # fmt: skip
+    inside = [form for form, keep in zip(forms, space.contains(np.stack([f.signs for f in forms])), strict=True)
+              if keep]  # fmt: skip
+    return next((form for form in inside if form.key() in successes), inside[0] if inside else None)
 
 
 def compare(
@@ -123,16 +126,17 @@ def compare(
     ``paper``: the figures the paper reports for the task (default: the built-in task's).
     ``verdict``: which of the search's counts make a Hill topology successful, ``euler`` (the
     paper's screen) or ``exact`` (the sets that also pass on the exact solution). ``switchable``:
-    genes that may be read as their complements (:meth:`Topology.switched`) to bring a run's
-    topology that lies outside the space into it, e.g. a repressed intermediate gene where the space
-    fixes an activation; the readout genes never are."""
+    genes that may be read as their complements (:meth:`Topology.switched`): a run's topology is
+    compared up to switching them (:func:`in_space_form`), which brings a repressed intermediate into
+    a space that fixes an activation, and finds the Hill topology of a network whose gene is made by
+    default and repressed (the Hill form has no basal rate); the readout genes never are."""
     sources, genes = search.sources, search.genes
     winners = successful_rows(search, verdict)
     if space is None:
         space = TopologySpace.build(search.sources[: len(sources) - len(genes)], genes, inputs_regulate=True,
                                     genes_strongly_connected=True)  # fmt: skip
     found = [Topology.from_key(k, sources, genes) for k in rnn_keys]
-    all_runs = [in_space_form(t, space, switchable) for t in found]
+    all_runs = [in_space_form(t, space, switchable, set(winners["topology"])) for t in found]
     switched = {t.key(): s.key() for t, s in zip(found, all_runs, strict=True) if s is not None and s != t}
     rnn = [t for t in all_runs if t is not None]
     if all_runs and not rnn:

@@ -44,9 +44,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--switching",
         action="store_true",
-        help="compare a network outside the search's space as its switching-equivalent form inside it: "
-        "unscored genes read as their complements (every link into or out of one flips sign; loops and "
-        "the coherence of paths keep theirs), e.g. a repressed intermediate where the space fixes an activation",
+        help="compare networks up to switching: unscored genes may be read as their complements (every link "
+        "into or out of one flips sign; loops and the coherence of paths keep theirs); of the forms in the "
+        "search's space, a successful Hill topology if one is, else the one with fewest genes switched",
     )
     p.add_argument(
         "--out",
