@@ -165,6 +165,7 @@ def rnn_networks(sparsify_dir: Path, table: pd.DataFrame, one_link: set[frozense
     space = task_space(task)
     paths = pd.read_csv(sparsify_dir / "paths.csv", keep_default_na=False)
     rows = table.set_index("topology")
+    exact_successes = set(table.loc[table["succeeds_exactly"], "topology"])  # as compare --verdict exact
     print(f"\n### The RNN's sparsified networks ({sparsify_dir})\n")
     print("| seed | sparsest successful network | in the space as | links | family | Euler sets | exact sets |"
           " adaptive (exact) | minimal |\n|---|---|---|---|---|---|---|---|---|")  # fmt: skip
@@ -174,7 +175,7 @@ def rnn_networks(sparsify_dir: Path, table: pd.DataFrame, one_link: set[frozense
             print(f"| {seed} | no successful step | | | | | | | |")
             continue
         found = Topology.from_key(key, task.sources, task.genes)
-        inside = in_space_form(found, space, ("A", "B"))
+        inside = in_space_form(found, space, ("A", "B"), exact_successes)
         if inside is None:
             print(f"| {seed} | `{key}` | outside | {found.n_links - 1} | {family(links_of(key))} | | | | |")
             continue
