@@ -104,7 +104,9 @@ def in_space_form(
     """The form of ``topology`` to compare: among it and its switching-equivalent forms (any of the
     ``switchable`` genes read as complements) that the space holds, in order of fewest genes
     switched, the first that is one of the ``successes`` (keys), else the first; None when the
-    space holds none."""
+    space holds none. This brings a repressed intermediate into a space that fixes an activation,
+    and finds the Hill topology of a network whose gene is made by default and repressed (the Hill
+    form has no basal rate)."""
     forms = [topology.switched(genes) for size in range(len(switchable) + 1)
              for genes in itertools.combinations(switchable, size)]  # fmt: skip
     inside = [form for form, keep in zip(forms, space.contains(np.stack([f.signs for f in forms])), strict=True)
@@ -126,10 +128,7 @@ def compare(
     ``paper``: the figures the paper reports for the task (default: the built-in task's).
     ``verdict``: which of the search's counts make a Hill topology successful, ``euler`` (the
     paper's screen) or ``exact`` (the sets that also pass on the exact solution). ``switchable``:
-    genes that may be read as their complements (:meth:`Topology.switched`): a run's topology is
-    compared up to switching them (:func:`in_space_form`), which brings a repressed intermediate into
-    a space that fixes an activation, and finds the Hill topology of a network whose gene is made by
-    default and repressed (the Hill form has no basal rate); the readout genes never are."""
+    unscored genes; a run's topology is compared up to switching them (:func:`in_space_form`)."""
     sources, genes = search.sources, search.genes
     winners = successful_rows(search, verdict)
     if space is None:
