@@ -140,18 +140,9 @@ def read_study_topologies(study_dir: str | Path, cutoff: float | None = None) ->
     the study's cutoff or, with ``cutoff``, cut again from its ``strengths.csv``; each file is
     checked (GrnsearchError naming it)."""
     study_dir = Path(study_dir)
-    table_path, summary_path = study_dir / "study.csv", study_dir / "summary.json"
-    require_output_files(
-        study_dir,
-        (summary_path, table_path),
-        "study",
-        "give the directory of 'grnsearch study TASK --out DIR', or a strength table",
-    )
-    name = json_object(summary_path, STUDY_FIX, {"task": str})["task"]
-    try:
-        task = tasks.recorded(study_dir, name)
-    except GrnsearchError as err:
-        raise bad_file(summary_path, str(err), STUDY_FIX) from None
+    table_path = study_dir / "study.csv"
+    give = "give the directory of 'grnsearch study TASK --out DIR', or a strength table"
+    name, task = _output_task(study_dir, table_path, "study", give, STUDY_FIX)
     if cutoff is not None:
         strengths_path = study_dir / "strengths.csv"
         if not strengths_path.exists():
@@ -162,12 +153,29 @@ def read_study_topologies(study_dir: str | Path, cutoff: float | None = None) ->
         return name, strength_table_topologies(strengths_path, task, cutoff)
     table = read_csv(table_path, STUDY_FIX, required=("topology",), keep_default_na=False)
     keys = table.loc[converged_rows(table, table_path, STUDY_FIX), "topology"].astype(str).tolist()
+    return name, _checked_keys(keys, task, table_path, "converged run", STUDY_FIX)
+
+
+def _output_task(directory: Path, table_path: Path, what: str, give: str, fix: str) -> tuple[str, Any]:
+    """(task name, task) of a finished ``what`` directory holding ``table_path`` and a
+    ``summary.json`` that names its task (rebuilt from its ``task.toml`` when it has one)."""
+    summary_path = directory / "summary.json"
+    require_output_files(directory, (summary_path, table_path), what, give)
+    name = json_object(summary_path, fix, {"task": str})["task"]
+    try:
+        return name, tasks.recorded(directory, name)
+    except GrnsearchError as err:
+        raise bad_file(summary_path, str(err), fix) from None
+
+
+def _checked_keys(keys: list[str], task: Any, table_path: Path, row: str, fix: str) -> list[str]:
+    """``keys``, each checked to be a topology of ``task`` (GrnsearchError naming the row)."""
     for k, key in enumerate(keys):
         try:
             Topology.from_key(key, task.sources, task.genes)
         except GrnsearchError as err:
-            raise bad_file(table_path, f"converged run {k + 1}: {err}", STUDY_FIX) from None
-    return name, keys
+            raise bad_file(table_path, f"{row} {k + 1}: {err}", fix) from None
+    return keys
 
 
 def strength_table_topologies(path: str | Path, task: Any, cutoff: float) -> list[str]:
@@ -185,24 +193,10 @@ def read_sparsify_topologies(sparsify_dir: str | Path) -> tuple[str, list[str]]:
     """(task name, topology keys) from a ``grnsearch sparsify`` directory: the sparsest successful
     network of every path that has one; each file is checked (GrnsearchError naming it)."""
     sparsify_dir = Path(sparsify_dir)
-    table_path, summary_path = sparsify_dir / "paths.csv", sparsify_dir / "summary.json"
-    require_output_files(
-        sparsify_dir,
-        (summary_path, table_path),
-        "sparsify",
-        "give the directory of 'grnsearch sparsify TASK --out DIR' (a directory written before sparsify wrote "
-        "summary.json needs a rerun)",
-    )
-    name = json_object(summary_path, SPARSIFY_FIX, {"task": str})["task"]
-    try:
-        task = tasks.recorded(sparsify_dir, name)
-    except GrnsearchError as err:
-        raise bad_file(summary_path, str(err), SPARSIFY_FIX) from None
+    table_path = sparsify_dir / "paths.csv"
+    give = ("give the directory of 'grnsearch sparsify TASK --out DIR' (a directory written before sparsify "
+            "wrote summary.json needs a rerun)")  # fmt: skip
+    name, task = _output_task(sparsify_dir, table_path, "sparsify", give, SPARSIFY_FIX)
     table = read_csv(table_path, SPARSIFY_FIX, required=("seed", "topology"), keep_default_na=False)
     keys = [str(key) for key in table["topology"] if str(key).strip()]
-    for key in keys:
-        try:
-            Topology.from_key(key, task.sources, task.genes)
-        except GrnsearchError as err:
-            raise bad_file(table_path, f"topology {key!r}: {err}", SPARSIFY_FIX) from None
-    return name, keys
+    return name, _checked_keys(keys, task, table_path, "successful path", SPARSIFY_FIX)
