@@ -28,6 +28,12 @@ from grnsearch.network.links import format_link, parse_link
 from grnsearch.network.topology import Topology
 
 
+def hill_power(x: jax.Array, n: float) -> jax.Array:
+    """x ** n for x >= 0, as repeated products when n is a whole number (the usual 2): cheaper
+    than a general power, and its gradient at x = 0 is 0 rather than NaN-prone."""
+    return jax.lax.integer_pow(x, int(n)) if float(n).is_integer() else x**n
+
+
 def hill_synthesis(x: jax.Array, signs: jax.Array, K: jax.Array, b: jax.Array, n: float = 2.0) -> jax.Array:
     """Synthesis rates (n_genes,) for source values ``x`` = [inputs, genes], either (n_sources,)
     or per target (n_sources, n_genes) as after link scaling."""

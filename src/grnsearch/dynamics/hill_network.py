@@ -33,18 +33,13 @@ import jax
 import jax.numpy as jnp
 
 from grnsearch.dynamics.base import AbstractDynamics, initial_levels
+from grnsearch.dynamics.hill import hill_power
 
 INIT_ACTIVATION = 0.05
 INIT_REPRESSION = 0.1
 INIT_K = 0.5
 INIT_BASAL = 0.1
 INIT_JITTER = 0.1
-
-
-def _power(x: jax.Array, n: float) -> jax.Array:
-    """x ** n for x >= 0, as repeated products when n is a whole number (the usual 2): cheaper
-    than a general power, and its gradient at x = 0 is 0 rather than NaN-prone."""
-    return jax.lax.integer_pow(x, int(n)) if float(n).is_integer() else x**n
 
 
 class HillNetwork(AbstractDynamics):
@@ -118,7 +113,7 @@ class HillNetwork(AbstractDynamics):
         x = jnp.maximum(jnp.concatenate([inputs, g]), 0.0)[:, None]
         if link_scale is not None:
             x = x * link_scale
-        xn = _power(x, self.hill)
+        xn = hill_power(x, self.hill)
         occupancy = xn / (jnp.exp(self.hill * self.log_K) + xn)  # (n_sources, n_genes)
         activation = jnp.exp(self.log_basal) + jnp.sum(jnp.exp(self.log_activation) * occupancy, axis=0)
         # the product of (1 - r o) as the exponential of a sum of logs: its gradient is far cheaper

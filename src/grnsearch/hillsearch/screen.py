@@ -31,7 +31,7 @@ import numpy as np
 from jax.sharding import PartitionSpec as P
 
 from grnsearch._jax import device_mesh
-from grnsearch.dynamics.hill import sample_parameters
+from grnsearch.dynamics.hill import hill_power, sample_parameters
 from grnsearch.hillsearch.reference import condition_requests, judge_condition, screen_trajectories, trajectory_success
 from grnsearch.tasks.hill_criteria import EXTREMES, INCREMENTS, MOMENTS, ConditionStats, WindowStats
 from grnsearch.tasks.hill_screen import Condition, HillScreen, OscillationScreen, as_spec
@@ -54,10 +54,6 @@ __all__ = [
 ]
 
 
-def _power(u: jax.Array, n: float) -> jax.Array:
-    return u ** int(n) if float(n).is_integer() else u**n
-
-
 def _coefficients(signs: jax.Array, K: jax.Array, b: jax.Array) -> Coefficients:
     """Per-link arrays (n_sources, n_genes, sets): 1/K (0 where absent), b of activations (else 0)
     and a repression indicator. With these an absent link contributes occupancy 0."""
@@ -77,7 +73,7 @@ def _stepper(coeffs: Coefficients, levels: tuple[float, ...], n: float, dt: floa
     n_inputs, n_genes = len(levels), inv_k.shape[1]
 
     def occupancy(x, src, tgt):
-        r = _power(x * inv_k[src, tgt], n)
+        r = hill_power(x * inv_k[src, tgt], n)
         return r / (1.0 + r)
 
     const_act, const_rep = [], []

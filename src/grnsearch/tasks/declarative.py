@@ -149,8 +149,8 @@ class DeclarativeTask(Task):
         for x0 in self.demo_positions:
             p = int(np.argmin(np.abs(x - x0)))
             targets = np.full((self.n_steps, len(self.scored)), np.nan)
-            for k in self.score_steps or (self.n_steps,):
-                targets[k - 1] = np.where(mask[0, 0, p] > 0, data[0, 0, p], np.nan)
+            targets[np.asarray(self.score_steps or (self.n_steps,)) - 1] = np.where(mask[0, 0, p] > 0, data[0, 0, p],
+                                                                                   np.nan)  # fmt: skip
             inputs = profile_inputs(first, self.inputs[: self.n_external_inputs], self.n_steps, x[p : p + 1])
             demos.append(DemoCondition(f"x = {x[p]:.2f}", inputs[0, :, 0, :], targets, self.dt))
         return demos

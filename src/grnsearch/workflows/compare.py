@@ -84,10 +84,14 @@ def _topology_rows(counts: pd.Series, hill_sets: dict[str, int], hill: list[Topo
 VERDICTS = {"euler": ("succeeds", "successful_sets"), "exact": ("succeeds_exactly", "exact_sets")}
 
 
-def successful_rows(search: SearchResult, verdict: str) -> pd.DataFrame:
-    """The search's rows of successful topologies by ``verdict`` (:data:`VERDICTS`)."""
+def _check_verdict(verdict: str) -> None:
     if verdict not in VERDICTS:
         raise GrnsearchError(f"must be euler or exact, got {verdict!r}", parameter="verdict")
+
+
+def successful_rows(search: SearchResult, verdict: str) -> pd.DataFrame:
+    """The search's rows of successful topologies by ``verdict`` (:data:`VERDICTS`)."""
+    _check_verdict(verdict)
     succeeds, _ = VERDICTS[verdict]
     if succeeds not in search.table.columns:
         raise GrnsearchError(
@@ -184,8 +188,7 @@ def compare_directories(
     """:func:`compare` on a study directory (or a strength table, which needs ``cutoff``, or a
     sparsification directory) and a search directory of the same task; with ``switching``, the
     task's unscored genes are ``switchable``."""
-    if verdict not in VERDICTS:
-        raise GrnsearchError(f"must be euler or exact, got {verdict!r}", parameter="verdict")
+    _check_verdict(verdict)  # before any file is read
     study_dir = Path(study)
     search = read_search(search_dir)
     searched = tasks.recorded(search_dir, search.settings.task)
